@@ -1,0 +1,77 @@
+"""One exception root, and the located problems every check reports.
+
+Users fix their own files, so every message says where (``path:line:col``),
+what is wrong and how to fix it. Checks collect :class:`Problem` objects
+instead of raising, so one run reports everything at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A place in a user's file; ``line`` and ``col`` count from 1, 0 when unknown."""
+
+    path: Path
+    line: int = 0
+    col: int = 0
+
+    def display(self, root: Path | None = None) -> str:
+        """``path:line:col`` with the path relative to the project when it can be."""
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.resolve().relative_to(root.resolve())
+            except ValueError:
+                path = self.path
+        text = path.as_posix()
+        if self.line:
+            text += f":{self.line}"
+            if self.col:
+                text += f":{self.col}"
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the user's input: where, what, and how to fix it."""
+
+    where: SourceLocation
+    what: str
+    fix: str = ""
+
+    def format(self, root: Path | None = None) -> str:
+        text = f"{self.where.display(root)}: {self.what}"
+        if self.fix:
+            text += f" — {self.fix}"
+        return text
+
+
+class WorkbookError(click.ClickException):
+    """Root of every error the user can act on; exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | str, root: Path | None = None) -> None:
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            message = problems
+        else:
+            self.problems = list(problems)
+            message = "\n".join(p.format(root) for p in self.problems)
+        super().__init__(message)
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        """Print the problems as plain ``path:line: message`` lines, no "Error:" prefix."""
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class UsageProblem(WorkbookError):
+    """The command line itself is wrong (exit 2, like click's own usage errors)."""
+
+    exit_code = 2

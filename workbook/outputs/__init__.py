@@ -1,0 +1,1 @@
+"""One module per kind of output; each turns one client's job into files (path → bytes)."""

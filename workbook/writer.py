@@ -1,0 +1,114 @@
+"""Writing output safely: paths stay inside their folder, and a folder is swapped in whole.
+
+A client's folder is built beside it (``.<id>.new``) and renamed into place,
+so a reader never sees half a site and a failed build leaves the previous
+output as it was. Every write goes through :class:`Writer`, which is also the
+one place tests inject faults (a full disk, a read-only folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from workbook.errors import WorkbookError
+
+
+class Writer:
+    """The project's write layer; subclass it in tests to inject faults."""
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        path.write_bytes(data)
+
+    def rename(self, src: Path, dst: Path) -> None:
+        os.replace(src, dst)
+
+
+def safe_join(base: Path, relative: str) -> Path:
+    """``base/relative``, refusing anything that would land outside ``base``."""
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise WorkbookError(f"refusing to write outside the output folder: '{relative}'")
+    target = (base / Path(*rel.parts)).resolve()
+    if not target.is_relative_to(base.resolve()):
+        raise WorkbookError(f"refusing to write outside the output folder: '{relative}'")
+    return target
+
+
+def clean_leftovers(parent: Path) -> None:
+    """Remove half-built folders that an interrupted build left beside the real ones."""
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.name.startswith(".") and (entry.name.endswith(".new") or
+                                           entry.name.endswith(".old")):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def replace_folder(dest: Path, files: Mapping[str, bytes], writer: Writer | None = None,
+                   carry: Mapping[str, Path] | None = None) -> None:
+    """Make ``dest`` hold exactly ``files`` (plus ``carry``: files copied from elsewhere).
+
+    Built in a sibling folder, then swapped in with two renames; on any error the
+    sibling is removed and ``dest`` is untouched.
+    """
+    writer = writer or Writer()
+    dest = dest.resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    new = dest.parent / f".{dest.name}.new"
+    old = dest.parent / f".{dest.name}.old"
+    for leftover in (new, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    try:
+        new.mkdir()
+        made: set[Path] = {new}
+        for relative, src in sorted((carry or {}).items()):
+            if relative in files:
+                continue
+            target = safe_join(new, relative)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copy2(src, target)
+        for relative, data in sorted(files.items()):
+            target = safe_join(new, relative)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            writer.write_bytes(target, data)
+        if dest.exists():
+            writer.rename(dest, old)
+        try:
+            writer.rename(new, dest)
+        except BaseException:
+            if old.exists() and not dest.exists():
+                os.replace(old, dest)
+            raise
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        raise WorkbookError(f"{dest}: could not write the output ({exc.strerror or exc}) — "
+                            "the previous output is unchanged; check free space and "
+                            "permissions") from exc
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_file(dest: Path, data: bytes, writer: Writer | None = None) -> None:
+    """Write one file atomically (temporary name, then rename)."""
+    writer = writer or Writer()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.tmp"
+    try:
+        writer.write_bytes(tmp, data)
+        writer.rename(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkbookError(f"{dest}: could not write ({exc.strerror or exc})") from exc
