@@ -39,7 +39,7 @@ class Answers:
 
     def for_exercise(self, exercise: str) -> dict[str, Any]:
         prefix = exercise + "/"
-        return {k[len(prefix):]: a.value for k, a in self.current.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: a.value for k, a in self.current.items() if k.startswith(prefix)}
 
 
 def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -52,8 +52,9 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(where, f"cannot read the answers file: {exc}")]
     except json.JSONDecodeError as exc:
-        return None, [Problem(SourceLocation(path, exc.lineno, exc.colno),
-                              f"not valid JSON: {exc.msg}")]
+        return None, [
+            Problem(SourceLocation(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
+        ]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None, [Problem(where, f"not a {FORMAT} answers file")]
     if not isinstance(data.get("answers"), dict):

@@ -73,8 +73,10 @@ def check_shared(project: Project, ctx: BuildContext) -> None:
         try:
             ctx.template(name)
         except jinja2.TemplateError as exc:
-            path = next((d / name for d in ctx.template_dirs if (d / name).is_file()),
-                        ctx.template_dirs[0] / name if ctx.template_dirs else Path(name))
+            path = next(
+                (d / name for d in ctx.template_dirs if (d / name).is_file()),
+                ctx.template_dirs[0] / name if ctx.template_dirs else Path(name),
+            )
             project.global_problems.append(templating.template_problem(exc, path))
 
 
@@ -83,8 +85,12 @@ def blockers(project: Project, cid: str) -> list[Problem]:
     found = list(project.client_problems.get(cid, []))
     client = project.clients.get(cid)
     if client is None:
-        return found or [Problem(SourceLocation(project.client_files.get(cid, Path(cid))),
-                                 f"client '{cid}' could not be read")]
+        return found or [
+            Problem(
+                SourceLocation(project.client_files.get(cid, Path(cid))),
+                f"client '{cid}' could not be read",
+            )
+        ]
     pid = project.programme_of(client)
     found += project.programme_problems.get(pid, [])
     programme = project.programmes.get(pid)
@@ -100,15 +106,32 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
     programme = project.programmes[project.programme_of(client)]
     used = {e for s in programme.stages for e in s.exercises}
     return ClientJob(
-        client=client, programme=programme,
+        client=client,
+        programme=programme,
         exercises={e: project.exercises[e] for e in sorted(used)},
-        answers=project.answers[cid], settings=project.settings, edition=options.edition,
-        today=today, only_stage=options.stage)
+        answers=project.answers[cid],
+        settings=project.settings,
+        edition=options.edition,
+        today=today,
+        only_stage=options.stage,
+    )
+
+
+# Every output of a client, in order; each is ``render(ctx, job) -> (files, problems)``.
+OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[Problem]]], ...] = (
+    site.render,
+)
 
 
 def render_client(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
     """Every output file of one client, from that client's job alone."""
-    return site.render(ctx, job)
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for output in OUTPUTS:
+        made, found = output(ctx, job)
+        files.update(made)
+        problems += found
+    return files, problems
 
 
 def output_root(project: Project, options: BuildOptions) -> Path:
@@ -124,13 +147,20 @@ def select(project: Project, options: BuildOptions) -> list[str]:
         return known
     unknown = [c for c in options.clients if c not in known]
     if unknown:
-        raise UsageProblem(f"no client named {', '.join(repr(u) for u in unknown)} — "
-                           f"known clients: {', '.join(known) or 'none'} (clients/<id>.yml)")
+        raise UsageProblem(
+            f"no client named {', '.join(repr(u) for u in unknown)} — "
+            f"known clients: {', '.join(known) or 'none'} (clients/<id>.yml)"
+        )
     return list(dict.fromkeys(options.clients))
 
 
-def run(root: Path, options: BuildOptions, *, write: bool = True,
-        progress: Callable[[str], None] | None = None) -> BuildReport:
+def run(
+    root: Path,
+    options: BuildOptions,
+    *,
+    write: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Check (``write=False``) or build the project; problems are returned, not raised."""
     started = time.perf_counter()
     report = BuildReport()
@@ -167,8 +197,9 @@ def run(root: Path, options: BuildOptions, *, write: bool = True,
         report.built.append(cid)
     if write and options.prune and not options.clients:
         report.removed = prune(out, set(project.client_files) | set(project.client_problems))
-    report.add([p for p in project.all_problems() if p not in report.problems
-                and not options.clients])
+    report.add(
+        [p for p in project.all_problems() if p not in report.problems and not options.clients]
+    )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -177,8 +208,11 @@ def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
     """With ``--stage``: the rest of the client's previous output, carried over unchanged."""
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.relative_to(folder).as_posix() not in files}
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in files
+    }
 
 
 def prune(out: Path, keep: set[str]) -> list[str]:
@@ -187,8 +221,13 @@ def prune(out: Path, keep: set[str]) -> list[str]:
     if not out.is_dir():
         return removed
     for entry in sorted(out.iterdir()):
-        if entry.is_dir() and not entry.name.startswith(".") and entry.name not in keep \
-                and entry.name != "curriculum" and (entry / "index.html").is_file():
+        if (
+            entry.is_dir()
+            and not entry.name.startswith(".")
+            and entry.name not in keep
+            and entry.name != "curriculum"
+            and (entry / "index.html").is_file()
+        ):
             shutil.rmtree(entry)
             removed.append(entry.name)
     return removed

@@ -55,32 +55,70 @@ def check() -> None:
 
 @main.command()
 @click.argument("ids", nargs=-1)
-@click.option("--edition", type=click.Choice(["client", "coach"]), default="client",
-              show_default=True, help="coach: include facilitator notes; written to coach_output")
+@click.option(
+    "--edition",
+    type=click.Choice(["client", "coach"]),
+    default="client",
+    show_default=True,
+    help="coach: include facilitator notes; written to coach_output",
+)
 @click.option("--stage", "stage", metavar="ID", help="build only this stage's pages and pack")
 @click.option("--no-pdf", is_flag=True, help="skip the printable packs")
-@click.option("--jobs", type=click.IntRange(1, 256), metavar="N",
-              help="parallel processes (default: the number of cores)")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="write here instead of workbook.yml's output folder")
-@click.option("--today", callback=_date, metavar="DATE",
-              help="the build date (YYYY-MM-DD); fixes output for reproducible builds")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    metavar="N",
+    help="parallel processes (default: the number of cores)",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="write here instead of workbook.yml's output folder",
+)
+@click.option(
+    "--today",
+    callback=_date,
+    metavar="DATE",
+    help="the build date (YYYY-MM-DD); fixes output for reproducible builds",
+)
 @click.option("--bundle", is_flag=True, help="also write site/<client>.zip")
 @click.option("--encrypt", is_flag=True, help="encrypt client sites with a passphrase")
 @click.option("--prune", is_flag=True, help="remove output of clients whose profile is gone")
-def build(ids: tuple[str, ...], edition: str, stage: str | None, no_pdf: bool,
-          jobs: int | None, out: Path | None, today: dt.date | None, bundle: bool,
-          encrypt: bool, prune: bool) -> None:
+def build(
+    ids: tuple[str, ...],
+    edition: str,
+    stage: str | None,
+    no_pdf: bool,
+    jobs: int | None,
+    out: Path | None,
+    today: dt.date | None,
+    bundle: bool,
+    encrypt: bool,
+    prune: bool,
+) -> None:
     """Build the workbook site of every client, or of the clients named."""
     root = _project_root()
-    options = BuildOptions(clients=ids, edition=edition, stage=stage, pdf=not no_pdf, jobs=jobs,
-                           out=out, today=today, bundle=bundle, encrypt=encrypt, prune=prune)
+    options = BuildOptions(
+        clients=ids,
+        edition=edition,
+        stage=stage,
+        pdf=not no_pdf,
+        jobs=jobs,
+        out=out,
+        today=today,
+        bundle=bundle,
+        encrypt=encrypt,
+        prune=prune,
+    )
     report = run(root, options, write=True)
     _print_problems(report, root)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
-    click.echo(f"{len(report.built)} built, {len(report.failed)} failed in "
-               f"{report.seconds:.1f} s", err=bool(report.failed))
+    click.echo(
+        f"{len(report.built)} built, {len(report.failed)} failed in {report.seconds:.1f} s",
+        err=bool(report.failed),
+    )
     if report.problems:
         raise SystemExit(1)
 

@@ -80,39 +80,64 @@ def parse_attrs(spec: str) -> tuple[list[str], str | None, dict[str, str], str]:
     return classes, ident, attrs, ""
 
 
-def _int(attrs: dict[str, str], name: str, default: int, low: int, high: int,
-         problems: list[tuple[str, str]]) -> int:
+def _int(
+    attrs: dict[str, str],
+    name: str,
+    default: int,
+    low: int,
+    high: int,
+    problems: list[tuple[str, str]],
+) -> int:
     raw = attrs.get(name)
     if raw is None:
         return default
     if re.fullmatch(r"-?\d{1,4}", raw) and low <= int(raw) <= high:
         return int(raw)
-    problems.append((f"'{name}={raw}' should be a whole number from {low} to {high}",
-                     f"write e.g. {name}={default}"))
+    problems.append(
+        (
+            f"'{name}={raw}' should be a whole number from {low} to {high}",
+            f"write e.g. {name}={default}",
+        )
+    )
     return default
 
 
-def parse_field(spec: str, inner: list[Token], line: int, exercise: str,
-                report: Any) -> Parsed | None:
+def parse_field(
+    spec: str, inner: list[Token], line: int, exercise: str, report: Any
+) -> Parsed | None:
     """Read one field div; problems go to ``report`` (a ParseReport) and give None."""
     problems: list[tuple[str, str]] = []
     classes, ident, attrs, rest = parse_attrs(spec)
     kinds = [c for c in classes if c in KINDS]
     if not spec.strip().startswith("{"):
-        problems.append((f"unknown block '::: {spec.strip()[:30]}'",
-                         "use ::: note, tip, warning or coach, or a field such as "
-                         "::: {.prompt #my-answer}"))
+        problems.append(
+            (
+                f"unknown block '::: {spec.strip()[:30]}'",
+                "use ::: note, tip, warning or coach, or a field such as ::: {.prompt #my-answer}",
+            )
+        )
     elif rest:
-        problems.append((f"cannot read '{rest[:30]}' in the field's attributes",
-                         'write attributes as {.kind #id name=value name="two words"}'))
+        problems.append(
+            (
+                f"cannot read '{rest[:30]}' in the field's attributes",
+                'write attributes as {.kind #id name=value name="two words"}',
+            )
+        )
     elif not kinds:
         near = difflib.get_close_matches(classes[0], KINDS, n=1) if classes else []
-        problems.append((f"unknown field kind '{'.' + classes[0] if classes else spec.strip()}'",
-                         f"did you mean '.{near[0]}'?" if near else
-                         "use one of ." + ", .".join(KINDS)))
+        problems.append(
+            (
+                f"unknown field kind '{'.' + classes[0] if classes else spec.strip()}'",
+                f"did you mean '.{near[0]}'?" if near else "use one of ." + ", .".join(KINDS),
+            )
+        )
     elif ident is None or ident == "":
-        problems.append((f"this .{kinds[0]} field has no id",
-                         f"add one: {{.{kinds[0]} #my-answer}}; it names the answer for ever"))
+        problems.append(
+            (
+                f"this .{kinds[0]} field has no id",
+                f"add one: {{.{kinds[0]} #my-answer}}; it names the answer for ever",
+            )
+        )
     elif why := id_problem(ident):
         problems.append((f"field id {why}", ID_FIX))
     if problems:
@@ -124,9 +149,14 @@ def parse_field(spec: str, inner: list[Token], line: int, exercise: str,
     for name in attrs:
         if name not in ATTRS[kind]:
             near = difflib.get_close_matches(name, ATTRS[kind], n=1)
-            problems.append((f"unknown attribute '{name}' for a .{kind} field",
-                             f"did you mean '{near[0]}'?" if near else
-                             "known: " + (", ".join(ATTRS[kind]) or "none")))
+            problems.append(
+                (
+                    f"unknown attribute '{name}' for a .{kind} field",
+                    f"did you mean '{near[0]}'?"
+                    if near
+                    else "known: " + (", ".join(ATTRS[kind]) or "none"),
+                )
+            )
     clean: dict[str, str] = {k: v for k, v in attrs.items() if k in ("low", "high")}
     if kind == "prompt":
         clean["lines"] = str(_int(attrs, "lines", 4, 1, 40, problems))
@@ -134,30 +164,40 @@ def parse_field(spec: str, inner: list[Token], line: int, exercise: str,
         low = _int(attrs, "min", 1, 0, 100, problems)
         high = _int(attrs, "max", 10, 1, 100, problems)
         if not 0 < high - low <= 20:
-            problems.append((f"a scale from {low} to {high}", "use max above min, at most 20 "
-                             "steps apart, e.g. min=1 max=10"))
+            problems.append(
+                (
+                    f"a scale from {low} to {high}",
+                    "use max above min, at most 20 steps apart, e.g. min=1 max=10",
+                )
+            )
         clean.update(min=str(low), max=str(high))
     elif kind == "rating":
         clean["scale"] = str(_int(attrs, "scale", 5, 2, 10, problems))
     elif kind == "table":
         columns = [c.strip() for c in attrs.get("columns", "").split("|") if c.strip()]
         if not 1 <= len(columns) <= 8:
-            problems.append(("a .table field needs 1 to 8 columns",
-                             'write columns="Step|Owner|Due"'))
+            problems.append(
+                ("a .table field needs 1 to 8 columns", 'write columns="Step|Owner|Due"')
+            )
         clean["columns"] = "|".join(columns)
         clean["rows"] = str(_int(attrs, "rows", 3, 1, 30, problems))
     question, items, item_tokens = _split_items(inner, kind)
     if kind in ("checklist", "rating", "choice"):
         if not items:
-            problems.append((f"this .{kind} field has no items",
-                             "list them inside it as lines starting with '- '"))
+            problems.append(
+                (
+                    f"this .{kind} field has no items",
+                    "list them inside it as lines starting with '- '",
+                )
+            )
         seen: set[str] = set()
         for item in items:
             if why := id_problem(item.key):
                 problems.append((f"item key {why}", "end the item with {#a-key}"))
             elif item.key in seen:
-                problems.append((f"two items share the key '{item.key}'",
-                                 "end one of them with {#another-key}"))
+                problems.append(
+                    (f"two items share the key '{item.key}'", "end one of them with {#another-key}")
+                )
             seen.add(item.key)
     for what, fix in problems:
         if report is not None:
@@ -168,8 +208,9 @@ def parse_field(spec: str, inner: list[Token], line: int, exercise: str,
     return Parsed(field, question, tuple(item_tokens))
 
 
-def _split_items(inner: list[Token], kind: str
-                 ) -> tuple[list[Token], list[Item], list[list[Token]]]:
+def _split_items(
+    inner: list[Token], kind: str
+) -> tuple[list[Token], list[Item], list[list[Token]]]:
     """Separate a field's question tokens from its first bullet list's items."""
     if kind not in ("checklist", "rating", "choice"):
         return inner, [], []
@@ -178,8 +219,11 @@ def _split_items(inner: list[Token], kind: str
         return inner, [], []
     depth, end = 0, start
     for end in range(start, len(inner)):
-        depth += inner[end].nesting if inner[end].type.endswith("list_open") or inner[
-            end].type.endswith("list_close") else 0
+        depth += (
+            inner[end].nesting
+            if inner[end].type.endswith("list_open") or inner[end].type.endswith("list_close")
+            else 0
+        )
         if depth == 0:
             break
     items: list[Item] = []
@@ -207,8 +251,10 @@ def _split_items(inner: list[Token], kind: str
 
 # ---- drawing -------------------------------------------------------------------------------
 
-def _question(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: EnvType) -> tuple[
-        str, str]:
+
+def _question(
+    r: RendererHTML, parsed: Parsed, options: OptionsDict, env: EnvType
+) -> tuple[str, str]:
     """The question as inline HTML for a label or legend, and any further paragraphs."""
     tokens = parsed.question
     inlines = [t for t in tokens if t.type == "inline"]
@@ -237,15 +283,18 @@ def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: Env
     attrs = field.attrs
     e = escapeHtml
     qid = f"{name}/q"
-    head = (f'<div class="field field-{field.kind}" data-field="{e(name)}" '
-            f'data-kind="{field.kind}">\n')
+    head = (
+        f'<div class="field field-{field.kind}" data-field="{e(name)}" data-kind="{field.kind}">\n'
+    )
     status = '<p class="field-status" aria-live="polite"></p>\n</div>\n'
     if field.kind == "prompt":
         text = value if isinstance(value, str) else ""
         lines = attrs["lines"]
-        return (f'{head}<label class="field-question" for="{e(name)}" id="{e(qid)}">{q}</label>\n'
-                f"{more}<textarea id=\"{e(name)}\" name=\"{e(name)}\" rows=\"{lines}\" "
-                f'data-lines="{lines}">{e(text)}</textarea>\n{status}')
+        return (
+            f'{head}<label class="field-question" for="{e(name)}" id="{e(qid)}">{q}</label>\n'
+            f'{more}<textarea id="{e(name)}" name="{e(name)}" rows="{lines}" '
+            f'data-lines="{lines}">{e(text)}</textarea>\n{status}'
+        )
     legend = f'<fieldset>\n<legend class="field-question" id="{e(qid)}">{q}</legend>\n{more}'
     end = "</fieldset>\n" + status
     if field.kind == "scale":
@@ -253,48 +302,74 @@ def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: Env
         cells = []
         for n in range(low, high + 1):
             checked = " checked" if value == n else ""
-            cells.append(f'<label class="scale-point"><input type="radio" name="{e(name)}" '
-                         f'value="{n}" aria-label="{e(_scale_label(n, low, high, attrs))}"'
-                         f"{checked}><span aria-hidden=\"true\">{n}</span></label>")
-        ends = (f'<span class="scale-end scale-low" aria-hidden="true">{e(attrs.get("low", ""))}'
-                f'</span>', f'<span class="scale-end scale-high" aria-hidden="true">'
-                f'{e(attrs.get("high", ""))}</span>')
-        return (f'{head}{legend}<div class="scale-row">{ends[0]}<span class="scale-points">'
-                + "".join(cells) + f"</span>{ends[1]}</div>\n{end}")
+            cells.append(
+                f'<label class="scale-point"><input type="radio" name="{e(name)}" '
+                f'value="{n}" aria-label="{e(_scale_label(n, low, high, attrs))}"'
+                f'{checked}><span aria-hidden="true">{n}</span></label>'
+            )
+        ends = (
+            f'<span class="scale-end scale-low" aria-hidden="true">{e(attrs.get("low", ""))}'
+            f"</span>",
+            f'<span class="scale-end scale-high" aria-hidden="true">'
+            f"{e(attrs.get('high', ''))}</span>",
+        )
+        return (
+            f'{head}{legend}<div class="scale-row">{ends[0]}<span class="scale-points">'
+            + "".join(cells)
+            + f"</span>{ends[1]}</div>\n{end}"
+        )
     if field.kind in ("checklist", "choice"):
         kind = "checkbox" if field.kind == "checklist" else "radio"
         chosen = set(value) if isinstance(value, list) else {value}
         rows = []
         for item, toks in zip(field.items, parsed.item_tokens, strict=True):
             checked = " checked" if item.key in chosen else ""
-            rows.append(f'<li><label><input type="{kind}" name="{e(name)}" value="{item.key}"'
-                        f"{checked}> <span>{r.renderInline(toks, options, env)}</span>"
-                        "</label></li>")
-        return (f'{head}{legend}<ul class="options options-{field.kind}">\n' + "\n".join(rows)
-                + f"\n</ul>\n{end}")
+            rows.append(
+                f'<li><label><input type="{kind}" name="{e(name)}" value="{item.key}"'
+                f"{checked}> <span>{r.renderInline(toks, options, env)}</span>"
+                "</label></li>"
+            )
+        return (
+            f'{head}{legend}<ul class="options options-{field.kind}">\n'
+            + "\n".join(rows)
+            + f"\n</ul>\n{end}"
+        )
     if field.kind == "rating":
         scale = int(attrs["scale"])
         given = value if isinstance(value, dict) else {}
         heads = "".join(
             f'<th scope="col">{n}'
-            + (f'<span class="rating-end">{e(attrs["low"])}</span>' if n == 1 and
-               attrs.get("low") else "")
-            + (f'<span class="rating-end">{e(attrs["high"])}</span>' if n == scale and
-               attrs.get("high") else "")
-            + "</th>" for n in range(1, scale + 1))
+            + (
+                f'<span class="rating-end">{e(attrs["low"])}</span>'
+                if n == 1 and attrs.get("low")
+                else ""
+            )
+            + (
+                f'<span class="rating-end">{e(attrs["high"])}</span>'
+                if n == scale and attrs.get("high")
+                else ""
+            )
+            + "</th>"
+            for n in range(1, scale + 1)
+        )
         rows = []
         for item, toks in zip(field.items, parsed.item_tokens, strict=True):
             rid = f"{name}/{item.key}"
             cells = "".join(
                 f'<td><input type="radio" name="{e(rid)}" value="{n}" '
                 f'aria-label="{n} of {scale}" aria-describedby="{e(rid)}/label"'
-                f'{" checked" if given.get(item.key) == n else ""}></td>'
-                for n in range(1, scale + 1))
-            rows.append(f'<tr data-item="{item.key}"><th scope="row" id="{e(rid)}/label">'
-                        f"{r.renderInline(toks, options, env)}</th>{cells}</tr>")
-        return (f'{head}{legend}<div class="table-wrap"><table class="rating-grid">\n'
-                f'<thead><tr><th scope="col"><span class="sr-only">Statement</span></th>{heads}'
-                "</tr></thead>\n<tbody>\n" + "\n".join(rows) + f"\n</tbody></table></div>\n{end}")
+                f"{' checked' if given.get(item.key) == n else ''}></td>"
+                for n in range(1, scale + 1)
+            )
+            rows.append(
+                f'<tr data-item="{item.key}"><th scope="row" id="{e(rid)}/label">'
+                f"{r.renderInline(toks, options, env)}</th>{cells}</tr>"
+            )
+        return (
+            f'{head}{legend}<div class="table-wrap"><table class="rating-grid">\n'
+            f'<thead><tr><th scope="col"><span class="sr-only">Statement</span></th>{heads}'
+            "</tr></thead>\n<tbody>\n" + "\n".join(rows) + f"\n</tbody></table></div>\n{end}"
+        )
     columns = attrs["columns"].split("|")
     table_rows = value if isinstance(value, list) else []
     body = []
@@ -303,9 +378,14 @@ def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: Env
         cells = "".join(
             f'<td><input type="text" name="{e(name)}" data-row="{i}" data-col="{j}" '
             f'aria-label="{e(col)}, row {i + 1}" value="{e(str(row[j]) if j < len(row) else "")}">'
-            "</td>" for j, col in enumerate(columns))
+            "</td>"
+            for j, col in enumerate(columns)
+        )
         body.append(f"<tr>{cells}</tr>")
     head_cells = "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
-    return (f'{head}{legend}<div class="table-wrap"><table class="table-field">\n<thead><tr>'
-            f"{head_cells}</tr></thead>\n<tbody>\n" + "\n".join(body)
-            + f"\n</tbody></table></div>\n{end}")
+    return (
+        f'{head}{legend}<div class="table-wrap"><table class="table-field">\n<thead><tr>'
+        f"{head_cells}</tr></thead>\n<tbody>\n"
+        + "\n".join(body)
+        + f"\n</tbody></table></div>\n{end}"
+    )

@@ -105,8 +105,11 @@ def _fold_divs(state: StateCore) -> None:
         if report is not None and not tok.meta.get("closed"):
             report.add(line, "this ':::' block is never closed", "end it with a line of ':::'")
         if any(t.type == "div_open" for t in inner) and report is not None:
-            report.add(line, "':::' blocks cannot be nested", "close the first block before "
-                       "opening the next")
+            report.add(
+                line,
+                "':::' blocks cannot be nested",
+                "close the first block before opening the next",
+            )
         if state.env.get("static") and ("{{" in tok.info or "{%" in tok.info):
             skipped = Token("field", "div", 0)
             skipped.meta = {"parsed": None}
@@ -117,8 +120,9 @@ def _fold_divs(state: StateCore) -> None:
     state.tokens = out
 
 
-def _folded(spec: str, inner: list[Token], line: int, exercise: str,
-            report: ParseReport | None) -> Token:
+def _folded(
+    spec: str, inner: list[Token], line: int, exercise: str, report: ParseReport | None
+) -> Token:
     word = spec.strip().lower()
     if word in CALLOUTS or word == "coach":
         tok = Token("coach" if word == "coach" else "callout", "aside", 0)
@@ -131,36 +135,44 @@ def _folded(spec: str, inner: list[Token], line: int, exercise: str,
     return tok
 
 
-def _render_field(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+def _render_field(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     parsed = tokens[idx].meta["parsed"]
     return "" if parsed is None else fields.render_field(self, parsed, options, env)
 
 
-def _render_callout(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
-                    env: EnvType) -> str:
+def _render_callout(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     tok = tokens[idx]
     body = self.render(tok.children or [], options, env)
     label = {"note": "Note", "tip": "Tip", "warning": "Warning"}[tok.info]
-    return (f'<aside class="callout callout-{tok.info}" role="note" aria-label="{label}">'
-            f'<p class="callout-label">{label}</p>{body}</aside>\n')
+    return (
+        f'<aside class="callout callout-{tok.info}" role="note" aria-label="{label}">'
+        f'<p class="callout-label">{label}</p>{body}</aside>\n'
+    )
 
 
-def _render_coach(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+def _render_coach(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     if env.get("edition") != "coach":
         return ""
     body = self.render(tokens[idx].children or [], options, env)
-    return ('<aside class="coach-note" aria-label="Coach note">'
-            f'<p class="callout-label">Coach note</p>{body}</aside>\n')
+    return (
+        '<aside class="coach-note" aria-label="Coach note">'
+        f'<p class="callout-label">Coach note</p>{body}</aside>\n'
+    )
 
 
 def create_markdown() -> MarkdownIt:
     """The one configured Markdown instance: CommonMark + tables, no raw HTML, fields."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.block.ruler.before("fence", "fenced_div", _div_rule,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "fenced_div", _div_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.core.ruler.push("fold_divs", _fold_divs)
     md.add_render_rule("field", _render_field)
     md.add_render_rule("callout", _render_callout)
@@ -172,8 +184,9 @@ def create_markdown() -> MarkdownIt:
 MD = create_markdown()
 
 
-def parse(text: str, path: Path, exercise: str, *, static: bool = False
-          ) -> tuple[list[Token], ParseReport]:
+def parse(
+    text: str, path: Path, exercise: str, *, static: bool = False
+) -> tuple[list[Token], ParseReport]:
     """Parse an exercise's (personalised) Markdown; the report lists its fields and problems.
 
     ``static`` parses the source before Jinja runs: fields whose attributes are
@@ -181,20 +194,25 @@ def parse(text: str, path: Path, exercise: str, *, static: bool = False
     """
     report = ParseReport(path)
     tokens = MD.parse(text, {"report": report, "exercise": exercise, "static": static})
-    report.fields = [t.meta["parsed"].field for t in tokens
-                     if t.type == "field" and t.meta["parsed"] is not None]
+    report.fields = [
+        t.meta["parsed"].field for t in tokens if t.type == "field" and t.meta["parsed"] is not None
+    ]
     seen: dict[str, int] = {}
     for f in report.fields:
         if f.id in seen:
-            report.add(f.line, f"duplicate field id '#{f.id}' (first on line {seen[f.id]})",
-                       "give each field of an exercise its own id")
+            report.add(
+                f.line,
+                f"duplicate field id '#{f.id}' (first on line {seen[f.id]})",
+                "give each field of an exercise its own id",
+            )
         else:
             seen[f.id] = f.line
     return tokens, report
 
 
-def render(tokens: list[Token], *, edition: str, exercise: str,
-           values: dict[str, Any] | None = None) -> str:
-    """Render parsed tokens for one edition, pre-filling fields with ``values`` (field id → value)."""
+def render(
+    tokens: list[Token], *, edition: str, exercise: str, values: dict[str, Any] | None = None
+) -> str:
+    """Render tokens for one edition, pre-filling fields with ``values`` (field id → value)."""
     env = {"edition": edition, "exercise": exercise, "values": values or {}}
     return MD.renderer.render(tokens, MD.options, env)

@@ -30,8 +30,9 @@ class Page:
     fields: tuple[Field, ...]
 
 
-def client_context(client: Client, firm: Firm, programme: Programme, answers: Answers,
-                   today: dt.date) -> dict[str, Any]:
+def client_context(
+    client: Client, firm: Firm, programme: Programme, answers: Answers, today: dt.date
+) -> dict[str, Any]:
     """The names exercises see, as plain data (``stage`` is added per page)."""
     view = plain(client)
     return {
@@ -70,8 +71,15 @@ class Personaliser:
         _, report = markdown.parse(exercise.body, exercise.path, exercise.id, static=True)
         return problems + report.problems
 
-    def page(self, exercise: Exercise, context: dict[str, Any], stage: Stage, *,
-             edition: str, values: dict[str, Any]) -> tuple[Page | None, list[Problem]]:
+    def page(
+        self,
+        exercise: Exercise,
+        context: dict[str, Any],
+        stage: Stage,
+        *,
+        edition: str,
+        values: dict[str, Any],
+    ) -> tuple[Page | None, list[Problem]]:
         """Personalise and draw one exercise for one client."""
         if exercise.has_jinja:
             try:
@@ -79,12 +87,14 @@ class Personaliser:
                 text = template.render({**context, "stage": plain(stage)})
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
-            tokens, report = markdown.parse(templating.restore_keys(text), exercise.path,
-                                            exercise.id)
+            tokens, report = markdown.parse(
+                templating.restore_keys(text), exercise.path, exercise.id
+            )
         else:
             if exercise.id not in self._static:
-                self._static[exercise.id] = markdown.parse(exercise.body, exercise.path,
-                                                           exercise.id)
+                self._static[exercise.id] = markdown.parse(
+                    exercise.body, exercise.path, exercise.id
+                )
             tokens, report = self._static[exercise.id]
         if report.problems:
             return None, report.problems

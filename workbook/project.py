@@ -96,20 +96,30 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
         id=f.get("id") or fold(name) or "workbook",
         name=name,
         logo=f.get("logo"),
-        colours=Colours(primary=colours.get("primary") or Colours.primary,
-                        accent=colours.get("accent") or Colours.accent),
+        colours=Colours(
+            primary=colours.get("primary") or Colours.primary,
+            accent=colours.get("accent") or Colours.accent,
+        ),
         contact=f.get("contact"),
     )
     settings = Settings(firm=firm, **{k: v for k, v in clean.items() if k != "firm" and v})
     out_a, out_b = (root / settings.output).resolve(), (root / settings.coach_output).resolve()
     if out_b.is_relative_to(out_a) or out_a.is_relative_to(out_b):
-        problems.append(Problem(SourceLocation(path, getattr(data, "marks", {}).get(
-            "coach_output", (0, 0))[0]), "coach_output and output overlap",
-            "keep the coach edition out of the published folder, e.g. coach_output: coach"))
+        problems.append(
+            Problem(
+                SourceLocation(path, getattr(data, "marks", {}).get("coach_output", (0, 0))[0]),
+                "coach_output and output overlap",
+                "keep the coach edition out of the published folder, e.g. coach_output: coach",
+            )
+        )
     if settings.firm.logo and not _inside(root, settings.firm.logo):
-        problems.append(Problem(SourceLocation(path), f"the logo '{settings.firm.logo}' is not "
-                                "a file inside the project", "give a path relative to the "
-                                "project, e.g. assets/logo.svg"))
+        problems.append(
+            Problem(
+                SourceLocation(path),
+                f"the logo '{settings.firm.logo}' is not a file inside the project",
+                "give a path relative to the project, e.g. assets/logo.svg",
+            )
+        )
     return settings, problems
 
 
@@ -118,8 +128,9 @@ def _inside(root: Path, relative: str) -> bool:
     return target.is_file() and target.is_relative_to(root.resolve())
 
 
-def _id_files(folder: Path, patterns: tuple[str, ...], kind: str, recursive: bool,
-              reserved: bool) -> tuple[dict[str, Path], list[Problem]]:
+def _id_files(
+    folder: Path, patterns: tuple[str, ...], kind: str, recursive: bool, reserved: bool
+) -> tuple[dict[str, Path], list[Problem]]:
     """Files whose stems are ids: bad stems and duplicates (in any case) are problems."""
     found: dict[str, list[Path]] = {}
     problems: list[Problem] = []
@@ -128,8 +139,13 @@ def _id_files(folder: Path, patterns: tuple[str, ...], kind: str, recursive: boo
     for pattern in patterns:
         for path in sorted(folder.rglob(pattern) if recursive else folder.glob(pattern)):
             if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-                problems.append(Problem(SourceLocation(path), "this file links outside the "
-                                        "project", "copy the file into the project instead"))
+                problems.append(
+                    Problem(
+                        SourceLocation(path),
+                        "this file links outside the project",
+                        "copy the file into the project instead",
+                    )
+                )
                 continue
             found.setdefault(path.stem.lower(), []).append(path)
     ids: dict[str, Path] = {}
@@ -137,13 +153,23 @@ def _id_files(folder: Path, patterns: tuple[str, ...], kind: str, recursive: boo
         if len(paths) > 1:
             names = ", ".join(p.relative_to(folder).as_posix() for p in paths)
             for p in paths:
-                problems.append(Problem(SourceLocation(p), f"two {kind} files share the id "
-                                        f"'{key}' ({names})", "rename or remove one of them"))
+                problems.append(
+                    Problem(
+                        SourceLocation(p),
+                        f"two {kind} files share the id '{key}' ({names})",
+                        "rename or remove one of them",
+                    )
+                )
             continue
         path = paths[0]
         if why := id_problem(path.stem, reserved=reserved):
-            problems.append(Problem(SourceLocation(path), f"the file name gives the {kind} id "
-                                    f"{why}", "rename the file: " + ID_FIX))
+            problems.append(
+                Problem(
+                    SourceLocation(path),
+                    f"the file name gives the {kind} id {why}",
+                    "rename the file: " + ID_FIX,
+                )
+            )
             continue
         ids[path.stem] = path
     return ids, problems
@@ -152,8 +178,9 @@ def _id_files(folder: Path, patterns: tuple[str, ...], kind: str, recursive: boo
 def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem]]:
     data, problems = load_yaml_file(path)
     if data is None:
-        return None, problems or [Problem(SourceLocation(path, 1), "the file is empty",
-                                          "add a title and stages")]
+        return None, problems or [
+            Problem(SourceLocation(path, 1), "the file is empty", "add a title and stages")
+        ]
     ctx = Ctx(path)
     clean = PROGRAMME.check(data, ctx, "")
     problems += ctx.problems
@@ -165,26 +192,49 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
     for raw, stage in zip(data.get("stages") or [], clean["stages"], strict=False):
         line = getattr(raw, "line", 0)
         if stage["id"] in seen_stages:
-            problems.append(Problem(SourceLocation(path, line), f"two stages have the id "
-                                    f"'{stage['id']}'", "give each stage its own id"))
+            problems.append(
+                Problem(
+                    SourceLocation(path, line),
+                    f"two stages have the id '{stage['id']}'",
+                    "give each stage its own id",
+                )
+            )
         seen_stages.add(stage["id"])
         for ex in stage["exercises"]:
             if ex in seen_exercises:
-                problems.append(Problem(SourceLocation(path, getattr(ex, "line", line)),
-                                        f"exercise '{ex}' appears twice in the programme "
-                                        f"(first in stage '{seen_exercises[ex]}')",
-                                        "an exercise appears at most once in a programme"))
+                problems.append(
+                    Problem(
+                        SourceLocation(path, getattr(ex, "line", line)),
+                        f"exercise '{ex}' appears twice in the programme "
+                        f"(first in stage '{seen_exercises[ex]}')",
+                        "an exercise appears at most once in a programme",
+                    )
+                )
             seen_exercises.setdefault(ex, stage["id"])
-        stages.append(Stage(id=stage["id"], title=stage["title"], summary=stage["summary"],
-                            exercises=tuple(str(e) for e in stage["exercises"]),
-                            do=stage["do"], avoid=stage["avoid"], line=line))
+        stages.append(
+            Stage(
+                id=stage["id"],
+                title=stage["title"],
+                summary=stage["summary"],
+                exercises=tuple(str(e) for e in stage["exercises"]),
+                do=stage["do"],
+                avoid=stage["avoid"],
+                line=line,
+            )
+        )
     if not stages:
-        problems.append(Problem(SourceLocation(path, data.line if isinstance(data, YMap) else 1),
-                                "the programme has no stages", "add a 'stages:' list"))
+        problems.append(
+            Problem(
+                SourceLocation(path, data.line if isinstance(data, YMap) else 1),
+                "the programme has no stages",
+                "add a 'stages:' list",
+            )
+        )
     if problems:
         return None, problems
-    return Programme(id=pid, path=path, title=clean["title"], summary=clean["summary"],
-                     stages=tuple(stages)), []
+    return Programme(
+        id=pid, path=path, title=clean["title"], summary=clean["summary"], stages=tuple(stages)
+    ), []
 
 
 def load_exercise(eid: str, path: Path) -> tuple[Exercise | None, list[Problem]]:
@@ -194,26 +244,45 @@ def load_exercise(eid: str, path: Path) -> tuple[Exercise | None, list[Problem]]
     split = split_front_matter(text, path)
     problems = list(split.problems)
     if split.meta is None and not problems:
-        problems.append(Problem(SourceLocation(path, 1), "the front matter is empty",
-                                "add at least 'title:'"))
+        problems.append(
+            Problem(SourceLocation(path, 1), "the front matter is empty", "add at least 'title:'")
+        )
     if problems:
         return None, problems
     ctx = Ctx(path)
     meta = EXERCISE_META.check(split.meta, ctx, "")
     if meta is None:
         return None, ctx.problems
-    return Exercise(id=eid, path=path, title=meta["title"], kind=meta["kind"] or "exercise",
-                    minutes=meta["minutes"], summary=meta["summary"], tracks=meta["tracks"],
-                    body=split.body, has_jinja=bool(_JINJA.search(split.body))), []
+    return Exercise(
+        id=eid,
+        path=path,
+        title=meta["title"],
+        kind=meta["kind"] or "exercise",
+        minutes=meta["minutes"],
+        summary=meta["summary"],
+        tracks=meta["tracks"],
+        body=split.body,
+        has_jinja=bool(_JINJA.search(split.body)),
+    ), []
 
 
-def load_client(cid: str, path: Path, settings: Settings,
-                programmes: dict[str, Programme], broken: set[str],
-                root: Path) -> tuple[Client | None, list[Problem]]:
+def load_client(
+    cid: str,
+    path: Path,
+    settings: Settings,
+    programmes: dict[str, Programme],
+    broken: set[str],
+    root: Path,
+) -> tuple[Client | None, list[Problem]]:
     data, problems = load_yaml_file(path)
     if data is None:
-        return None, problems or [Problem(SourceLocation(path, 1), "the profile is empty",
-                                          "add at least 'name:' and 'coach: {name: …}'")]
+        return None, problems or [
+            Problem(
+                SourceLocation(path, 1),
+                "the profile is empty",
+                "add at least 'name:' and 'coach: {name: …}'",
+            )
+        ]
     ctx = Ctx(path)
     clean = PROFILE.check(data, ctx, "")
     problems += ctx.problems
@@ -224,36 +293,61 @@ def load_client(cid: str, path: Path, settings: Settings,
     programme = programmes.get(pid)
     marks = data.marks
     if programme is None and pid in broken:
-        problems.append(Problem(SourceLocation(path, *marks.get("programme", (1, 0))),
-                                f"client '{cid}' uses programme '{pid}', which has errors",
-                                f"fix content/programmes/{pid}.yml"))
+        problems.append(
+            Problem(
+                SourceLocation(path, *marks.get("programme", (1, 0))),
+                f"client '{cid}' uses programme '{pid}', which has errors",
+                f"fix content/programmes/{pid}.yml",
+            )
+        )
         return None, problems
     if programme is None:
-        where = (SourceLocation(path, *marks["programme"]) if "programme" in marks
-                 else SourceLocation(root / "workbook.yml"))
+        where = (
+            SourceLocation(path, *marks["programme"])
+            if "programme" in marks
+            else SourceLocation(root / "workbook.yml")
+        )
         known = ", ".join(sorted(programmes)) or "none yet"
-        problems.append(Problem(where, f"unknown programme '{pid}' for client '{cid}'",
-                                f"use one of the programmes in content/programmes/: {known}"))
+        problems.append(
+            Problem(
+                where,
+                f"unknown programme '{pid}' for client '{cid}'",
+                f"use one of the programmes in content/programmes/: {known}",
+            )
+        )
         return None, problems
     stage = engagement["stage"] or programme.stages[0].id
     if programme.stage(stage) is None:
         raw = data["engagement"]["stage"]
         known = ", ".join(s.id for s in programme.stages)
-        problems.append(Problem(SourceLocation(path, raw.line, raw.col),
-                                f"programme '{pid}' has no stage '{stage}'",
-                                f"use one of: {known}"))
+        problems.append(
+            Problem(
+                SourceLocation(path, raw.line, raw.col),
+                f"programme '{pid}' has no stage '{stage}'",
+                f"use one of: {known}",
+            )
+        )
         return None, problems
     name = clean["name"]
     return Client(
-        id=cid, path=path, name=name,
+        id=cid,
+        path=path,
+        name=name,
         preferred_name=clean["preferred_name"] or (name.split() or [name])[0],
-        coach=Person(**clean["coach"]), pronouns=clean["pronouns"], role=clean["role"],
-        organisation=clean["organisation"], programme=pid,
+        coach=Person(**clean["coach"]),
+        pronouns=clean["pronouns"],
+        role=clean["role"],
+        organisation=clean["organisation"],
+        programme=pid,
         sponsor=Person(**clean["sponsor"]) if clean["sponsor"] else None,
-        engagement=Engagement(start=engagement["start"], stage=stage,
-                              sessions=tuple(engagement["sessions"])),
-        about=clean["about"], goals=clean["goals"], custom=clean["custom"],
-        language=clean["language"], encrypt=clean["encrypt"],
+        engagement=Engagement(
+            start=engagement["start"], stage=stage, sessions=tuple(engagement["sessions"])
+        ),
+        about=clean["about"],
+        goals=clean["goals"],
+        custom=clean["custom"],
+        language=clean["language"],
+        encrypt=clean["encrypt"],
     ), []
 
 
@@ -263,8 +357,13 @@ def load_project(root: Path) -> Project:
     settings, problems = load_settings(root)
     project = Project(root=root, settings=settings, global_problems=problems)
     project.template_dirs = [p for p in (root / "templates", defaults.templates()) if p.is_dir()]
-    pfiles, found = _id_files(root / "content" / "programmes", ("*.yml", "*.yaml"), "programme",
-                              recursive=False, reserved=False)
+    pfiles, found = _id_files(
+        root / "content" / "programmes",
+        ("*.yml", "*.yaml"),
+        "programme",
+        recursive=False,
+        reserved=False,
+    )
     project.global_problems += found
     for pid, path in pfiles.items():
         programme, found = load_programme(pid, path)
@@ -272,8 +371,9 @@ def load_project(root: Path) -> Project:
             project.programmes[pid] = programme
         else:
             project.programme_problems[pid] = found
-    efiles, found = _id_files(root / "content" / "exercises", ("*.md",), "exercise",
-                              recursive=True, reserved=True)
+    efiles, found = _id_files(
+        root / "content" / "exercises", ("*.md",), "exercise", recursive=True, reserved=True
+    )
     project.global_problems += found
     for eid, path in efiles.items():
         exercise, found = load_exercise(eid, path)
@@ -285,18 +385,23 @@ def load_project(root: Path) -> Project:
         for stage in programme.stages:
             for eid in stage.exercises:
                 if eid not in efiles:
-                    project.programme_problems.setdefault(programme.id, []).append(Problem(
-                        SourceLocation(programme.path, stage.line),
-                        f"stage '{stage.id}' names exercise '{eid}', which does not exist",
-                        "add content/exercises/…/" + eid + ".md or remove it from the stage"))
-    cfiles, found = _id_files(root / "clients", ("*.yml", "*.yaml"), "client", recursive=False,
-                              reserved=True)
+                    project.programme_problems.setdefault(programme.id, []).append(
+                        Problem(
+                            SourceLocation(programme.path, stage.line),
+                            f"stage '{stage.id}' names exercise '{eid}', which does not exist",
+                            "add content/exercises/…/" + eid + ".md or remove it from the stage",
+                        )
+                    )
+    cfiles, found = _id_files(
+        root / "clients", ("*.yml", "*.yaml"), "client", recursive=False, reserved=True
+    )
     for p in found:  # a client whose file name is wrong cannot be built
         project.client_problems.setdefault(p.where.path.stem, []).append(p)
     for cid, path in cfiles.items():
         project.client_files[cid] = path
-        client, found = load_client(cid, path, settings, project.programmes,
-                                    set(project.programme_problems), root)
+        client, found = load_client(
+            cid, path, settings, project.programmes, set(project.programme_problems), root
+        )
         if client is None:
             project.client_problems[cid] = found
             continue

@@ -84,8 +84,12 @@ class Id(Text):
         return text
 
     def json(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64,
-                "description": self.description}
+        return {
+            "type": "string",
+            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+            "maxLength": 64,
+            "description": self.description,
+        }
 
 
 class Choice(Text):
@@ -139,8 +143,11 @@ class Int(Spec):
             number = int(value)
             if self.low <= number <= self.high:
                 return number
-        ctx.add(value, f"'{key}' should be a whole number from {self.low} to {self.high}, "
-                f"not '{value}'", "write a number such as 20")
+        ctx.add(
+            value,
+            f"'{key}' should be a whole number from {self.low} to {self.high}, not '{value}'",
+            "write a number such as 20",
+        )
         return None
 
     def json(self) -> dict[str, Any]:
@@ -186,8 +193,11 @@ class ListOf(Spec):
 
     def check(self, value: Any, ctx: Ctx, key: str) -> Any:
         if not isinstance(value, YList):
-            ctx.add(value, f"'{key}' should be a list, not {_kind(value)}",
-                    "write it as [a, b] or as lines starting with '- '")
+            ctx.add(
+                value,
+                f"'{key}' should be a list, not {_kind(value)}",
+                "write it as [a, b] or as lines starting with '- '",
+            )
             return ()
         if len(value) > self.limit:
             ctx.add(value, f"'{key}' has more than {self.limit} items", "shorten the list")
@@ -234,7 +244,11 @@ class Obj(Spec):
         description: str = "",
     ) -> None:
         self.fields, self.build, self.required, self.description = (
-            fields, build, required, description)
+            fields,
+            build,
+            required,
+            description,
+        )
 
     def empty(self) -> Any:
         if self.required or any(s.required for s in self.fields.values()):
@@ -243,22 +257,28 @@ class Obj(Spec):
 
     def check(self, value: Any, ctx: Ctx, key: str) -> Any:
         if not isinstance(value, YMap):
-            ctx.add(value, f"'{key}' should be a mapping, not {_kind(value)}",
-                    "write its keys on indented lines below it")
+            ctx.add(
+                value,
+                f"'{key}' should be a mapping, not {_kind(value)}",
+                "write its keys on indented lines below it",
+            )
             return None
         before = len(ctx.problems)
         out: dict[str, Any] = {}
-        for name, given in value.items():
+        for name in value:
             if name not in self.fields:
                 line, col = value.marks[name]
                 near = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-                fix = f"did you mean '{near[0]}'?" if near else (
-                    "known keys: " + ", ".join(self.fields))
+                fix = (
+                    f"did you mean '{near[0]}'?"
+                    if near
+                    else ("known keys: " + ", ".join(self.fields))
+                )
                 if value.flow and not near:
-                    fix = ("inside { }, a comma ends a value: put text that holds a comma "
-                           "in quotes")
-                ctx.problems.append(Problem(SourceLocation(ctx.path, line, col),
-                                            f"unknown key '{name}'", fix))
+                    fix = "inside { }, a comma ends a value: put text that holds a comma in quotes"
+                ctx.problems.append(
+                    Problem(SourceLocation(ctx.path, line, col), f"unknown key '{name}'", fix)
+                )
         for name, spec in self.fields.items():
             full = f"{key}.{name}" if key else name
             if name in value and value[name] is not None:
@@ -266,8 +286,12 @@ class Obj(Spec):
                 if out[name] is None and spec.required:
                     out[name] = None
             elif spec.required:
-                ctx.add(value, f"missing required key '{full}'", f"add '{name}:' here",
-                        line=value.marks[name][0] if name in value.marks else 0)
+                ctx.add(
+                    value,
+                    f"missing required key '{full}'",
+                    f"add '{name}:' here",
+                    line=value.marks[name][0] if name in value.marks else 0,
+                )
             else:
                 out[name] = spec.empty()
         if len(ctx.problems) > before:
@@ -305,8 +329,10 @@ PROFILE = Obj(
                 "start": Date(),
                 "stage": Id(description="id of the current stage; default: the first"),
                 "sessions": ListOf(
-                    Obj({"date": Date(required=True, times=True), "focus": Text()},
-                        build=_tuple_build(models.Session))
+                    Obj(
+                        {"date": Date(required=True, times=True), "focus": Text()},
+                        build=_tuple_build(models.Session),
+                    )
                 ),
             }
         ),
@@ -327,9 +353,12 @@ PROFILE = Obj(
                     "title": Text(required=True),
                     "measures": ListOf(Text()),
                     "milestones": ListOf(
-                        Obj({"title": Text(required=True), "due": Date(), "done": Bool()},
+                        Obj(
+                            {"title": Text(required=True), "due": Date(), "done": Bool()},
                             build=lambda **kw: models.Milestone(
-                                title=kw["title"], due=kw["due"], done=bool(kw["done"])))
+                                title=kw["title"], due=kw["due"], done=bool(kw["done"])
+                            ),
+                        )
                     ),
                 },
                 build=_tuple_build(models.Goal),

@@ -252,14 +252,26 @@ def split_front_matter(text: str, path: Path) -> FrontMatterSplit:
         return FrontMatterSplit(
             None,
             text,
-            [Problem(SourceLocation(path, 1), "no front matter", "start the file with '---', a "
-                     "'title:' line and a closing '---'")],
+            [
+                Problem(
+                    SourceLocation(path, 1),
+                    "no front matter",
+                    "start the file with '---', a 'title:' line and a closing '---'",
+                )
+            ],
         )
     tokens = _FRONT.parse(text)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatterSplit(
-            None, text, [Problem(SourceLocation(path, 1), "the front matter is not closed",
-                                 "end it with a line of '---'")]
+            None,
+            text,
+            [
+                Problem(
+                    SourceLocation(path, 1),
+                    "the front matter is not closed",
+                    "end it with a line of '---'",
+                )
+            ],
         )
     end = tokens[0].map[1]
     meta, problems = load_yaml_text(tokens[0].content, path, offset=1)

@@ -32,8 +32,18 @@ from markupsafe import Markup
 from workbook.errors import Problem, SourceLocation
 
 EXERCISE_NAMES = frozenset(
-    {"client", "coach", "sponsor", "goals", "engagement", "firm", "programme", "stage",
-     "answers", "today"}
+    {
+        "client",
+        "coach",
+        "sponsor",
+        "goals",
+        "engagement",
+        "firm",
+        "programme",
+        "stage",
+        "answers",
+        "today",
+    }
 )
 _PLAIN_TYPES = (str, int, float, bool, dt.date, dict, list, tuple, type(None), Markup, LoopContext)
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -54,8 +64,11 @@ def markdown_text(value: Any) -> str:
 def plain(value: Any, skip: frozenset[str] = frozenset({"path", "line"})) -> Any:
     """Models → plain mappings/tuples/text for templates; file paths are left out."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in skip}
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in skip
+        }
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -88,8 +101,9 @@ class _ExerciseLoader(jinja2.BaseLoader):
         self.bodies = bodies
         self.files = jinja2.FileSystemLoader(str(content), followlinks=False)
 
-    def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if template.startswith("exercise:"):
             body, path = self.bodies[template.removeprefix("exercise:")]
             return protect_keys(body), str(path), lambda: True
@@ -153,8 +167,13 @@ def undeclared(env: jinja2.Environment, source: str, path: Path) -> list[Problem
     for name in sorted(meta.find_undeclared_variables(ast) - EXERCISE_NAMES):
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 0)
         known = ", ".join(sorted(EXERCISE_NAMES))
-        problems.append(Problem(SourceLocation(path, line), f"undefined name '{name}'",
-                                f"exercises can use: {known}"))
+        problems.append(
+            Problem(
+                SourceLocation(path, line),
+                f"undefined name '{name}'",
+                f"exercises can use: {known}",
+            )
+        )
     return problems
 
 
@@ -169,17 +188,29 @@ def template_problem(exc: Exception, path: Path) -> Problem:
     where = Path(filename) if filename and filename != str(path) and "/" in filename else path
     message = str(getattr(exc, "message", None) or exc)
     if isinstance(exc, SecurityError) or "unsafe" in message:
-        return Problem(SourceLocation(where, line),
-                       f"the template reaches for Python internals ({message})",
-                       "use only the values workbook gives templates")
+        return Problem(
+            SourceLocation(where, line),
+            f"the template reaches for Python internals ({message})",
+            "use only the values workbook gives templates",
+        )
     if isinstance(exc, jinja2.UndefinedError):
-        return Problem(SourceLocation(where, line), message.replace("jinja2.", ""),
-                       "check the spelling, or guard optional values with {% if … %}")
+        return Problem(
+            SourceLocation(where, line),
+            message.replace("jinja2.", ""),
+            "check the spelling, or guard optional values with {% if … %}",
+        )
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Problem(SourceLocation(where, line), f"template syntax error: {message}",
-                       "check the {{ }} and {% %} tags on this line")
+        return Problem(
+            SourceLocation(where, line),
+            f"template syntax error: {message}",
+            "check the {{ }} and {% %} tags on this line",
+        )
     if isinstance(exc, jinja2.TemplateNotFound):
-        return Problem(SourceLocation(where, line), f"template not found: {message}",
-                       "includes must name a file inside content/ or templates/")
-    return Problem(SourceLocation(where, line), f"template error: {message}",
-                   "fix the expression on this line")
+        return Problem(
+            SourceLocation(where, line),
+            f"template not found: {message}",
+            "includes must name a file inside content/ or templates/",
+        )
+    return Problem(
+        SourceLocation(where, line), f"template error: {message}", "fix the expression on this line"
+    )

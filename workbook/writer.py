@@ -42,13 +42,18 @@ def clean_leftovers(parent: Path) -> None:
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
-        if entry.name.startswith(".") and (entry.name.endswith(".new") or
-                                           entry.name.endswith(".old")):
+        if entry.name.startswith(".") and (
+            entry.name.endswith(".new") or entry.name.endswith(".old")
+        ):
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def replace_folder(dest: Path, files: Mapping[str, bytes], writer: Writer | None = None,
-                   carry: Mapping[str, Path] | None = None) -> None:
+def replace_folder(
+    dest: Path,
+    files: Mapping[str, bytes],
+    writer: Writer | None = None,
+    carry: Mapping[str, Path] | None = None,
+) -> None:
     """Make ``dest`` hold exactly ``files`` (plus ``carry``: files copied from elsewhere).
 
     Built in a sibling folder, then swapped in with two renames; on any error the
@@ -92,9 +97,11 @@ def replace_folder(dest: Path, files: Mapping[str, bytes], writer: Writer | None
             raise
     except OSError as exc:
         shutil.rmtree(new, ignore_errors=True)
-        raise WorkbookError(f"{dest}: could not write the output ({exc.strerror or exc}) — "
-                            "the previous output is unchanged; check free space and "
-                            "permissions") from exc
+        raise WorkbookError(
+            f"{dest}: could not write the output ({exc.strerror or exc}) — "
+            "the previous output is unchanged; check free space and "
+            "permissions"
+        ) from exc
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise

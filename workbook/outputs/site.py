@@ -17,8 +17,12 @@ from workbook.job import BuildContext, ClientJob, StageView
 from workbook.personalise import client_context
 from workbook.templating import plain
 
-KIND_LABELS = {"exercise": "Exercise", "reflection": "Reflection", "assessment": "Assessment",
-               "reading": "Reading"}
+KIND_LABELS = {
+    "exercise": "Exercise",
+    "reflection": "Reflection",
+    "assessment": "Assessment",
+    "reading": "Reading",
+}
 
 
 def theme_css(job: ClientJob) -> bytes:
@@ -29,17 +33,31 @@ def theme_css(job: ClientJob) -> bytes:
 
 def _exercise_view(job: ClientJob, view: StageView, eid: str) -> dict[str, Any]:
     ex = job.exercises[eid]
-    return {"id": ex.id, "title": ex.title, "kind": ex.kind, "kind_label": KIND_LABELS[ex.kind],
-            "minutes": ex.minutes, "summary": ex.summary,
-            "href": f"{view.slug}/{ex.id}.html", "file": f"{ex.id}.html"}
+    return {
+        "id": ex.id,
+        "title": ex.title,
+        "kind": ex.kind,
+        "kind_label": KIND_LABELS[ex.kind],
+        "minutes": ex.minutes,
+        "summary": ex.summary,
+        "href": f"{view.slug}/{ex.id}.html",
+        "file": f"{ex.id}.html",
+    }
 
 
 def _stage_view(job: ClientJob, view: StageView) -> dict[str, Any]:
     exercises = [_exercise_view(job, view, e) for e in view.stage.exercises]
     minutes = sum(e["minutes"] or 0 for e in exercises)
-    return {**plain(view.stage), "number": view.number, "slug": view.slug,
-            "status": view.status, "released": view.released,
-            "href": f"{view.slug}/index.html", "exercises": exercises, "minutes": minutes}
+    return {
+        **plain(view.stage),
+        "number": view.number,
+        "slug": view.slug,
+        "status": view.status,
+        "released": view.released,
+        "href": f"{view.slug}/index.html",
+        "exercises": exercises,
+        "minutes": minutes,
+    }
 
 
 def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
@@ -77,21 +95,28 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
     for view, stage in zip(job.stages, stages, strict=True):
         if not view.released or (job.only_stage and view.stage.id != job.only_stage):
             continue
-        page("stage.html", f"{view.slug}/index.html", "../", stage=stage,
-             page_title=stage["title"])
+        page("stage.html", f"{view.slug}/index.html", "../", stage=stage, page_title=stage["title"])
         exercises = stage["exercises"]
         for i, ex_view in enumerate(exercises):
             exercise = job.exercises[ex_view["id"]]
             values = job.answers.for_exercise(exercise.id)
-            result, found = ctx.personaliser.page(exercise, context, view.stage,
-                                                  edition=job.edition, values=values)
+            result, found = ctx.personaliser.page(
+                exercise, context, view.stage, edition=job.edition, values=values
+            )
             if result is None:
                 problems += found
                 continue
-            page("exercise.html", f"{view.slug}/{exercise.id}.html", "../", stage=stage,
-                 exercise=ex_view, body=Markup(result.html), page_title=exercise.title,
-                 previous=exercises[i - 1] if i else None,
-                 next=exercises[i + 1] if i + 1 < len(exercises) else None)
+            page(
+                "exercise.html",
+                f"{view.slug}/{exercise.id}.html",
+                "../",
+                stage=stage,
+                exercise=ex_view,
+                body=Markup(result.html),
+                page_title=exercise.title,
+                previous=exercises[i - 1] if i else None,
+                next=exercises[i + 1] if i + 1 < len(exercises) else None,
+            )
     if job.only_stage is None:
         for name, path in ctx.assets().items():
             files[f"assets/{name}"] = path.read_bytes()
