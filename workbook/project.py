@@ -149,7 +149,8 @@ def _id_files(
                 continue
             found.setdefault(path.stem.lower(), []).append(path)
     ids: dict[str, Path] = {}
-    for key, paths in sorted(found.items()):
+    for key, unsorted in sorted(found.items()):
+        paths = sorted(unsorted)
         if len(paths) > 1:
             names = ", ".join(p.relative_to(folder).as_posix() for p in paths)
             for p in paths:
@@ -286,7 +287,7 @@ def load_client(
     ctx = Ctx(path)
     clean = PROFILE.check(data, ctx, "")
     problems += ctx.problems
-    if clean is None:
+    if clean is None or problems:
         return None, problems
     engagement = clean["engagement"] or {"start": None, "stage": None, "sessions": ()}
     pid = clean["programme"] or settings.programme
