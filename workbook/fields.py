@@ -280,6 +280,8 @@ def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: Env
     name = f"{env.get('exercise', '')}/{field.id}"
     value = (env.get("values") or {}).get(field.id)
     q, more = _question(r, parsed, options, env)
+    if not q:  # every control needs a name a screen reader can announce
+        q = f'<span class="sr-only">{escapeHtml(field.id.replace("-", " ").capitalize())}</span>'
     attrs = field.attrs
     e = escapeHtml
     qid = f"{name}/q"

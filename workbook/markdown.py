@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -166,6 +167,16 @@ def _render_coach(
     )
 
 
+def _render_image(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
+    """Images only from inside the site: anything with a scheme shows its alt text instead."""
+    tok = tokens[idx]
+    src = str(tok.attrGet("src") or "")
+    if _SCHEME.match(src) or src.startswith(("/", "\\")):
+        return escapeHtml(self.renderInlineAsText(tok.children or [], options, env))
+    return self.image(tokens, idx, options, env)
+
+
 def create_markdown() -> MarkdownIt:
     """The one configured Markdown instance: CommonMark + tables, no raw HTML, fields."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -177,6 +188,7 @@ def create_markdown() -> MarkdownIt:
     md.add_render_rule("field", _render_field)
     md.add_render_rule("callout", _render_callout)
     md.add_render_rule("coach", _render_coach)
+    md.add_render_rule("image", _render_image)
     md.validateLink = safe_url  # type: ignore[method-assign]
     return md
 
