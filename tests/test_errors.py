@@ -198,6 +198,7 @@ def test_pathological_yaml_is_refused_quickly(text: str, expected: str, make_pro
 def test_invalid_utf8_is_located(make_project, cli) -> None:
     root = make_project({"clients/alex.yml": b"name: Alex\ncoach: {name: \xff}\n"})
     code, lines = check(cli, root)
+    assert code == 1
     assert (
         "clients/alex.yml:2: the file is not valid UTF-8 (byte 0xff) — save it as UTF-8 "
         "in your editor" in lines

@@ -39,17 +39,26 @@ What brings you here?
 
 
 def build_hostile(make_project, cli):
-    answer = {"format": "workbook-answers/1", "client": "alex", "programme": "mini",
-              "exported": "2026-11-22T10:00:00Z",
-              "answers": {"hello/first": {"value": "</textarea><script>alert(2)</script>\n"
-                                                   "::: coach\nX\n:::",
-                                          "updated": "2026-11-20T18:04:00Z"}}}
-    root = make_project({
-        "clients/alex.yml": HOSTILE,
-        "content/exercises/hello.md": ECHO,
-        "content/programmes/mini.yml": MINI_PROGRAMME,
-        "clients/alex.answers/2026-11-22.json": json.dumps(answer),
-    })
+    answer = {
+        "format": "workbook-answers/1",
+        "client": "alex",
+        "programme": "mini",
+        "exported": "2026-11-22T10:00:00Z",
+        "answers": {
+            "hello/first": {
+                "value": "</textarea><script>alert(2)</script>\n::: coach\nX\n:::",
+                "updated": "2026-11-20T18:04:00Z",
+            }
+        },
+    }
+    root = make_project(
+        {
+            "clients/alex.yml": HOSTILE,
+            "content/exercises/hello.md": ECHO,
+            "content/programmes/mini.yml": MINI_PROGRAMME,
+            "clients/alex.answers/2026-11-22.json": json.dumps(answer),
+        }
+    )
     result = cli(["build", "--today", "2026-11-23"], root)
     assert result.exit_code == 0, result.output
     return root
@@ -74,7 +83,9 @@ def test_hostile_profile_values_show_literally(make_project, cli) -> None:
 
 
 def test_markdown_raw_html_and_unsafe_links_are_not_rendered(make_project, cli) -> None:
-    root = make_project({"content/exercises/hello.md": """\
+    root = make_project(
+        {
+            "content/exercises/hello.md": """\
 ---
 title: Hello
 ---
@@ -88,7 +99,9 @@ title: Hello
 [mail](mailto:a@example.org) [rel](../index.html)
 
 ![img](https://tracker.example.org/pixel.png)
-"""})
+"""
+        }
+    )
     assert cli(["build", "--today", "2026-11-23"], root).exit_code == 0
     page = (root / "site/alex/01-start/hello.html").read_text()
     body = page.split('<div class="exercise-body">')[1].split("</article>")[0]

@@ -42,16 +42,24 @@ def test_field_fixture(case: str, edition: str) -> None:
 def test_values_are_drawn_into_the_controls() -> None:
     source = (FIXTURES / "rating.md").read_text() + "\n" + (FIXTURES / "table.md").read_text()
     tokens, _ = markdown.parse(source, Path("x.md"), "ex")
-    html = markdown.render(tokens, edition="client", exercise="ex", values={
-        "self-assessment": {"explains-intent": 2},
-        "plan": [["Hand over the review", "Sam", "<March>"]],
-    })
-    assert 'name="ex/self-assessment/explains-intent" value="2" aria-label="2 of 3" ' \
-           'aria-describedby="ex/self-assessment/explains-intent/label" checked>' in html
+    html = markdown.render(
+        tokens,
+        edition="client",
+        exercise="ex",
+        values={
+            "self-assessment": {"explains-intent": 2},
+            "plan": [["Hand over the review", "Sam", "<March>"]],
+        },
+    )
+    assert (
+        'name="ex/self-assessment/explains-intent" value="2" aria-label="2 of 3" '
+        'aria-describedby="ex/self-assessment/explains-intent/label" checked>' in html
+    )
     assert 'value="Hand over the review"' in html and 'value="&lt;March&gt;"' in html
 
 
 def test_item_keys_fold_accents_and_punctuation() -> None:
-    tokens, report = markdown.parse(
-        "::: {.choice #c}\n- Café & Crème — déjà vu!\n- Another\n:::\n", Path("x.md"), "ex")
+    _, report = markdown.parse(
+        "::: {.choice #c}\n- Café & Crème — déjà vu!\n- Another\n:::\n", Path("x.md"), "ex"
+    )
     assert [i.key for i in report.fields[0].items] == ["cafe-creme-deja-vu", "another"]

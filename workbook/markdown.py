@@ -167,8 +167,9 @@ def _render_coach(
     )
 
 
-def _render_image(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+def _render_image(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     """Images only from inside the site: anything with a scheme shows its alt text instead."""
     tok = tokens[idx]
     src = str(tok.attrGet("src") or "")
