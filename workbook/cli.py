@@ -135,3 +135,31 @@ def entry() -> None:
     except WorkbookError as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
+
+
+@main.command()
+@click.option("--serve", "serve_", is_flag=True, help="preview with MkDocs's dev server")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="with --serve: the port on 127.0.0.1",
+)
+@click.option(
+    "--today",
+    callback=_date,
+    metavar="DATE",
+    help="the build date (YYYY-MM-DD) the sample dates use",
+)
+def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
+    """Publish the programmes as the firm's curriculum site, built with MkDocs."""
+    from workbook.outputs import curriculum as curriculum_mod
+
+    root = _project_root()
+    if serve_:
+        curriculum_mod.serve(root, port)
+        return
+    site = curriculum_mod.build(root, today, echo=lambda line: click.echo(line, err=True))
+    shown = site.relative_to(root.resolve()) if site.is_relative_to(root.resolve()) else site
+    click.echo(f"Curriculum built in {shown.as_posix()}/")
