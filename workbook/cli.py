@@ -163,3 +163,37 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
     site = curriculum_mod.build(root, today, echo=lambda line: click.echo(line, err=True))
     shown = site.relative_to(root.resolve()) if site.is_relative_to(root.resolve()) else site
     click.echo(f"Curriculum built in {shown.as_posix()}/")
+
+
+@main.command()
+@click.argument(
+    "folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--firm", "firm_name", metavar="NAME", help="the firm's name, for workbook.yml")
+def init(folder: Path, firm_name: str | None) -> None:
+    """Start a firm: workbook.yml, the programmes, the exercise library, templates, a client."""
+    from workbook import scaffold
+
+    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM)
+    click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
+    click.echo("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
+
+
+@main.group()
+def new() -> None:
+    """Add something to the project."""
+
+
+@new.command("client")
+@click.argument("name")
+@click.option("--coach", metavar="NAME", help="the coach's name (required in the profile)")
+@click.option("--id", "cid", metavar="ID", help="the client id (default: the name as an id)")
+def new_client(name: str, coach: str | None, cid: str | None) -> None:
+    """Write clients/<id>.yml for a new client, every key there and commented."""
+    from workbook import scaffold
+
+    root = _project_root()
+    path = scaffold.new_client(root, name, coach, cid)
+    click.echo(f"Wrote {path.relative_to(root).as_posix()}.")
+    if not coach:
+        click.echo("Fill in the coach's name (coach: name:) before you build.")
