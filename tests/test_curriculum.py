@@ -276,3 +276,20 @@ def test_generated_pages_link_only_to_pages_that_exist(
     page = docs / name
     for target in re.findall(r"\]\(([^)]+\.md)\)", page.read_text("utf-8")):
         assert (page.parent / target).is_file(), target
+
+
+def test_mkdocs_warnings_stop_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    from workbook.errors import WorkbookError
+    from workbook.outputs import curriculum
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Test\nvalidation: {links: {not_found: warn}}\n")
+    said: list[str] = []
+    with pytest.raises(WorkbookError) as caught:
+        curriculum.run_mkdocs(config, tmp_path / "out", said.append)
+    assert caught.value.format_message().startswith(
+        ".workbook/curriculum/mkdocs.yml: MkDocs stopped the build (Aborted with 1 warnings"
+    )
+    assert any("missing.md" in line and line.startswith("MkDocs: ") for line in said)

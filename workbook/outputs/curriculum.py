@@ -233,8 +233,8 @@ def run_mkdocs(config_file: Path, out: Path, echo: Callable[[str], None]) -> Non
             config.plugins.on_shutdown()
     except MkDocsException as exc:
         raise WorkbookError(
-            f"{config_file}: MkDocs stopped the build ({exc.format_message().strip()}) — "
-            "see its messages above"
+            f"{SOURCE.as_posix()}/mkdocs.yml: MkDocs stopped the build "
+            f"({exc.format_message().strip()}) — see its messages above"
         ) from None
     finally:
         logger.removeHandler(handler)
@@ -290,4 +290,6 @@ def serve(root: Path, port: int = 8000) -> None:
             watch=watch,
         )
     except MkDocsException as exc:
-        raise WorkbookError(f"{config_file}: {exc.format_message().strip()}") from None
+        raise WorkbookError(
+            f"{SOURCE.as_posix()}/mkdocs.yml: {exc.format_message().strip()}"
+        ) from None
