@@ -293,3 +293,12 @@ def test_mkdocs_warnings_stop_the_build_with_a_clear_error(tmp_path: Path) -> No
         ".workbook/curriculum/mkdocs.yml: MkDocs stopped the build (Aborted with 1 warnings"
     )
     assert any("missing.md" in line and line.startswith("MkDocs: ") for line in said)
+
+
+def test_a_broken_page_template_of_client_sites_does_not_stop_it(
+    example_project: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    (example_project / "templates" / "home.html").write_text("{% if %}\n")
+    assert cli(["check"], example_project).exit_code == 1
+    result = cli(["curriculum"], example_project)
+    assert result.exit_code == 0, result.output

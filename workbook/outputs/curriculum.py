@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from workbook import sample, writer
-from workbook.build import build_date, check_shared
+from workbook.build import build_date
 from workbook.errors import Problem, SourceLocation, WorkbookError
 from workbook.job import BuildContext
 from workbook.outputs import curriculum_pages as pages
@@ -69,16 +69,19 @@ def theme_problem(project: Project) -> Problem | None:
 
 
 def _problems(project: Project, ctx: BuildContext) -> list[Problem]:
-    """What stops the curriculum: settings, programmes and the exercises they use."""
-    check_shared(project, ctx)
+    """What stops the curriculum: settings, programmes and the exercises they use.
+
+    Client profiles and the client site's page templates play no part in it, so
+    their problems do not stop it.
+    """
     found = list(project.global_problems)
-    used = set()
     for pid in sorted(project.programme_problems):
         found += project.programme_problems[pid]
-    for programme in project.programmes.values():
-        used |= {e for s in programme.stages for e in s.exercises}
+    used = {e for p in project.programmes.values() for s in p.stages for e in s.exercises}
     for eid in sorted(used):
         found += project.exercise_problems.get(eid, [])
+        if eid in project.exercises:
+            found += ctx.personaliser.static_problems(project.exercises[eid])
     if (bad_theme := theme_problem(project)) is not None:
         found.append(bad_theme)
     if not project.programmes and not found:
