@@ -302,3 +302,14 @@ def test_a_broken_page_template_of_client_sites_does_not_stop_it(
     assert cli(["check"], example_project).exit_code == 1
     result = cli(["curriculum"], example_project)
     assert result.exit_code == 0, result.output
+
+
+def test_a_programme_cannot_take_the_name_of_a_site_folder(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project()
+    (root / "content" / "programmes" / "mini.yml").rename(root / "content/programmes/exercises.yml")
+    result = cli(["curriculum"], root)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "content/programmes/exercises.yml: the programme id 'exercises' is a folder of the "
+        "curriculum site itself — rename the programme's file, e.g. to exercises-programme.yml"
+    )

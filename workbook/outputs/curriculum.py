@@ -38,6 +38,8 @@ from workbook.sources import load_yaml_file
 
 SOURCE = Path(".workbook") / "curriculum"
 HOOK = Path(__file__).with_name("curriculum_hook.py")
+# Folders of the curriculum site that are not programmes: ours, and the built-in themes'.
+TAKEN = frozenset({"exercises", "assets", "search", "css", "js", "img", "fonts", "webfonts"})
 
 
 def source_dir(project: Project) -> Path:
@@ -82,6 +84,14 @@ def _problems(project: Project, ctx: BuildContext) -> list[Problem]:
         found += project.exercise_problems.get(eid, [])
         if eid in project.exercises:
             found += ctx.personaliser.static_problems(project.exercises[eid])
+    for pid in sorted(set(project.programmes) & TAKEN):
+        found.append(
+            Problem(
+                SourceLocation(project.programmes[pid].path),
+                f"the programme id '{pid}' is a folder of the curriculum site itself",
+                "rename the programme's file, e.g. to " + f"{pid}-programme.yml",
+            )
+        )
     if (bad_theme := theme_problem(project)) is not None:
         found.append(bad_theme)
     if not project.programmes and not found:
