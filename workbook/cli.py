@@ -135,3 +135,65 @@ def entry() -> None:
     except WorkbookError as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
+
+
+@main.command()
+@click.option("--serve", "serve_", is_flag=True, help="preview with MkDocs's dev server")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="with --serve: the port on 127.0.0.1",
+)
+@click.option(
+    "--today",
+    callback=_date,
+    metavar="DATE",
+    help="the build date (YYYY-MM-DD) the sample dates use",
+)
+def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
+    """Publish the programmes as the firm's curriculum site, built with MkDocs."""
+    from workbook.outputs import curriculum as curriculum_mod
+
+    root = _project_root()
+    if serve_:
+        curriculum_mod.serve(root, port)
+        return
+    site = curriculum_mod.build(root, today, echo=lambda line: click.echo(line, err=True))
+    shown = site.relative_to(root.resolve()) if site.is_relative_to(root.resolve()) else site
+    click.echo(f"Curriculum built in {shown.as_posix()}/")
+
+
+@main.command()
+@click.argument(
+    "folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--firm", "firm_name", metavar="NAME", help="the firm's name, for workbook.yml")
+def init(folder: Path, firm_name: str | None) -> None:
+    """Start a firm: workbook.yml, the programmes, the exercise library, templates, a client."""
+    from workbook import scaffold
+
+    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM)
+    click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
+    click.echo("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
+
+
+@main.group()
+def new() -> None:
+    """Add something to the project."""
+
+
+@new.command("client")
+@click.argument("name")
+@click.option("--coach", metavar="NAME", help="the coach's name (required in the profile)")
+@click.option("--id", "cid", metavar="ID", help="the client id (default: the name as an id)")
+def new_client(name: str, coach: str | None, cid: str | None) -> None:
+    """Write clients/<id>.yml for a new client, every key there and commented."""
+    from workbook import scaffold
+
+    root = _project_root()
+    path = scaffold.new_client(root, name, coach, cid)
+    click.echo(f"Wrote {path.relative_to(root).as_posix()}.")
+    if not coach:
+        click.echo("Fill in the coach's name (coach: name:) before you build.")

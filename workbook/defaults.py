@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+EXAMPLE_CLIENT = "jordan-rivera.yml"
 
 
 def _find(name: str) -> Path:
@@ -18,3 +19,9 @@ def templates() -> Path:
 
 def content() -> Path:
     return _find("content")
+
+
+def example_client() -> Path:
+    """The example client ``workbook init`` gives a new firm (one of the repository's)."""
+    bundled = _PACKAGE / "_defaults" / "clients" / EXAMPLE_CLIENT
+    return bundled if bundled.is_file() else _PACKAGE.parent / "clients" / EXAMPLE_CLIENT

@@ -1,0 +1,176 @@
+"""`workbook init`, `workbook new client` and `workbook schema`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workbook import scaffold
+from workbook.schema import PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec
+from workbook.sources import load_yaml_file
+
+
+def key_paths(spec: Spec, prefix: str = "") -> set[str]:
+    """Every key of a schema, as dotted paths."""
+    if isinstance(spec, ListOf):
+        spec = spec.item
+    if not isinstance(spec, Obj):
+        return set()
+    found = set()
+    for key, child in spec.fields.items():
+        path = f"{prefix}.{key}" if prefix else key
+        found |= {path} | key_paths(child, path)
+    return found
+
+
+def data_paths(value: object, prefix: str = "") -> set[str]:
+    """Every key of loaded YAML data, as dotted paths (list items share their list's path)."""
+    if isinstance(value, list):
+        return set().union(*(data_paths(v, prefix) for v in value)) if value else set()
+    if not isinstance(value, dict):
+        return set()
+    found = set()
+    for key, child in value.items():
+        path = f"{prefix}.{key}" if prefix else key
+        found |= {path} | (data_paths(child, path) if key != "custom" else set())
+    return found
+
+
+def test_the_profile_template_has_every_key_with_valid_examples(tmp_path: Path) -> None:
+    args = {
+        "programme": "executive-coaching",
+        "stage": "relationship",
+        "today": dt.date(2026, 9, 1),
+    }
+    live = scaffold.profile_text("Jo Smith", "Casey Coach", commented=False, **args)
+    path = tmp_path / "jo-smith.yml"
+    path.write_text(live, encoding="utf-8")
+    data, problems = load_yaml_file(path)
+    assert problems == []
+    ctx = Ctx(path)
+    client = PROFILE.check(data, ctx, "")
+    assert ctx.problems == []
+    assert client["about"].strengths and client["goals"][0].milestones
+    assert data_paths(yaml.safe_load(live)) == key_paths(PROFILE)
+    # the file users get is the same, commented: removing each line's first '# ' gives it back
+    commented = scaffold.profile_text("Jo Smith", "Casey Coach", **args)
+    assert yaml.safe_load(commented) == {"name": "Jo Smith", "coach": {"name": "Casey Coach"}}
+    lines = [re.sub(r"^(\s*)# ", r"\1", line) for line in commented.splitlines()[6:]]
+    assert yaml.safe_load("\n".join(lines)) == yaml.safe_load(live)
+
+
+def test_new_client_writes_a_commented_profile_that_checks(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({"workbook.yml": "programme: mini\n"})
+    result = cli(["new", "client", "  José  Álvarez ", "--coach", "Casey Coach"], root)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Wrote clients/jose-alvarez.yml.\n"
+    text = (root / "clients" / "jose-alvarez.yml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../.workbook/profile.schema.json\n")
+    assert "\nname: José Álvarez" in text and "\n  name: Casey Coach" in text
+    assert "\n# sponsor:" in text and "\n#   stage: start" in text  # the project's first stage
+    schema = json.loads((root / ".workbook" / "profile.schema.json").read_text("utf-8"))
+    assert schema["title"] == "workbook client profile"
+    result = cli(["check"], root)
+    assert result.exit_code == 0, result.output
+    assert "2 client(s) checked" in result.output
+
+
+def test_new_client_without_a_coach_says_what_to_fill_in(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project()
+    result = cli(["new", "client", "Li Lei"], root)
+    assert result.exit_code == 0
+    assert "Fill in the coach's name" in result.output
+    result = cli(["check"], root)
+    assert result.exit_code == 1
+    assert re.search(
+        r"clients/li-lei\.yml:\d+:3: missing required key 'coach\.name'", result.output
+    )
+
+
+@pytest.mark.parametrize("existing", ["alex.yml", "alex.yaml"])
+def test_new_client_never_overwrites_a_profile(make_project, cli, existing: str) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({f"clients/{existing}": "name: Alex Kept\ncoach: {name: C}\n"})
+    if existing == "alex.yaml":
+        (root / "clients" / "alex.yml").unlink()
+    before = (root / "clients" / existing).read_bytes()
+    result = cli(["new", "client", "Alex"], root)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"clients/{existing}: a profile for 'alex' already exists; nothing was written — "
+        "edit that profile, or choose another id with --id"
+    )
+    assert (root / "clients" / existing).read_bytes() == before
+
+
+def test_new_client_refuses_empty_and_reserved_ids(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project()
+    result = cli(["new", "client", "李雷"], root)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "clients: cannot make a client id from '李雷' — give one with --id"
+    )
+    result = cli(["new", "client", "Con"], root)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "clients/con.yml: the client id 'con' is a reserved name — "
+        "choose another with --id, e.g. --id jo-smith"
+    )
+    result = cli(["new", "client", "李雷", "--id", "li-lei", "--coach", "C"], root)
+    assert result.exit_code == 0
+    assert (root / "clients" / "li-lei.yml").is_file()
+    assert not (root / "clients" / "con.yml").exists()
+
+
+def test_new_client_outside_a_project(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(["new", "client", "Jo Smith"], tmp_path)
+    assert result.exit_code == 1
+    assert "no workbook project here" in result.output
+    assert not (tmp_path / "clients").exists()
+
+
+def test_init_builds_at_once_and_refuses_to_overwrite(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(["init", "firm", "--firm", "Tide & Co: Coaching"], tmp_path)
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "firm"
+    settings = (root / "workbook.yml").read_text("utf-8")
+    assert 'name: "Tide & Co: Coaching"' in settings and "id: tide-co-coaching" in settings
+    for key in SETTINGS.fields:
+        assert re.search(rf"^\s*#?\s*{key}:", settings, re.M), f"workbook.yml lacks {key}"
+    for key in SETTINGS.fields["firm"].fields:  # type: ignore[attr-defined]
+        assert re.search(rf"^\s+#?\s*{key}:", settings, re.M), f"workbook.yml lacks firm.{key}"
+    ignore = (root / ".gitignore").read_text("utf-8").splitlines()
+    assert {"/site/", "/coach/", "/.workbook/"} <= set(ignore)
+    assert "# /clients/*.yml" in ignore
+    assert len(list((root / "content" / "exercises").rglob("*.md"))) >= 25
+    assert (root / "templates" / "exercise.html").is_file()
+    assert [p.name for p in (root / "clients").iterdir()] == ["jordan-rivera.yml"]
+    result = cli(["build", "--no-pdf"], root)
+    assert result.exit_code == 0, result.output
+    assert (root / "site" / "jordan-rivera" / "index.html").is_file()
+
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "workbook.yml").write_text("firm: {name: Mine}\n")
+    (tmp_path / "other" / "notes.txt").write_text("keep")
+    result = cli(["init", "other"], tmp_path)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "other: the folder already has workbook.yml; workbook init wrote nothing — "
+        "start the firm in an empty folder, or move those away first"
+    )
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["notes.txt", "workbook.yml"]
+    # a folder with only other things in it (a fresh git repository, say) is fine
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    assert cli(["init", "repo"], tmp_path).exit_code == 0
+
+
+def test_schema_prints_the_profile_schema(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(["schema"], tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["required"] == ["name", "coach"]
+    assert set(schema["properties"]) == set(PROFILE.fields)
