@@ -1,0 +1,51 @@
+"""The data block each page hands the browser script (``<script type="application/json">``).
+
+The script needs to know which fields each exercise has (to count exercises
+started and complete) and what the coach has imported (to pre-fill, and to
+let an answer typed in the browser since win). This is data, never code: the
+page carries it as JSON that Jinja's ``tojson`` makes safe inside HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbook.job import ClientJob
+
+
+def answered(value: Any) -> bool:
+    """Whether a value counts as an answer: some text, a number, a tick, a score, a cell."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(answered(v) for v in value)
+    if isinstance(value, dict):
+        return bool(value)
+    return True
+
+
+def summary_data(
+    job: ClientJob, stages: dict[str, list[str]], fields: dict[str, list[str]]
+) -> dict[str, Any]:
+    """For home and stage pages: stages → exercises → field keys, and what is imported."""
+    keys = {k for eid in fields for k in fields[eid]}
+    return {
+        "stages": stages,
+        "exercises": fields,
+        "imported": {
+            k: {"updated": a.updated, "answered": answered(a.value)}
+            for k, a in sorted(job.answers.current.items())
+            if k in keys
+        },
+    }
+
+
+def exercise_data(job: ClientJob, exercise: str, keys: list[str]) -> dict[str, Any]:
+    """For an exercise page: its field keys and the imported answers with their times."""
+    return {
+        "exercise": exercise,
+        "exercises": {exercise: keys},
+        "imported": job.answers.dated_for_exercise(exercise),
+    }
