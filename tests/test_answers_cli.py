@@ -118,7 +118,11 @@ def _bad_documents() -> list[tuple[str, bytes, str]]:
         return json.dumps({**good, "answers": {**GOOD, **change}}).encode()
 
     return [
-        ("not-json", b'{"format": "workbook-answers/1",\n "client": ', "json:2:12: not valid JSON: Expecting value"),
+        (
+            "not-json",
+            b'{"format": "workbook-answers/1",\n "client": ',
+            "json:2:12: not valid JSON: Expecting value",
+        ),
         ("not-utf8", b'{"format": "\xff\xfe"}', "the file is not UTF-8 text"),
         (
             "duplicate-key",
