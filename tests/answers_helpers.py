@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import MINI_EXERCISE, MINI_GOODBYE
+
 PROGRAMME = """\
 title: Answers Programme
 summary: Two stages with every field kind.
@@ -89,6 +91,8 @@ programme: answers
 FILES: dict[str, str | bytes] = {
     "workbook.yml": "firm: {id: testfirm, name: Test Firm}\nprogramme: answers\nrelease: all\n",
     "content/programmes/answers.yml": PROGRAMME,
+    "content/exercises/hello.md": MINI_EXERCISE,
+    "content/exercises/goodbye.md": MINI_GOODBYE,
     "content/exercises/shapes.md": SHAPES,
     "content/exercises/self-check.md": rating("Self check", "self-check"),
     "content/exercises/self-check-again.md": rating("Self check again", "self-check"),

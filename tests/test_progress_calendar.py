@@ -244,7 +244,12 @@ def test_pages_carry_ids_and_data_for_the_browser(project, cli):
         "01-start": ["hello", "shapes", "self-check"],
         "02-later": ["goodbye", "self-check-again"],
     }
-    assert data["imported"]["hello/first"] == {"updated": "2026-09-10T08:00:00Z", "answered": True}
+    assert data["imported"]["hello/first"] == {
+        "updated": "2026-09-10T08:00:00Z",
+        "answered": True,
+        "complete": True,
+    }
+    assert data["items"] == {"self-check/self": 2, "self-check-again/self": 2}
     # only executable script is the shipped file: no inline code
     for page in site.rglob("*.html"):
         for script in links(page).scripts:

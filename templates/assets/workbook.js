@@ -124,16 +124,32 @@
     return out;
   }
 
+  /* Answered in full: a rating needs every statement scored, other fields any answer. */
+  function complete(key, value) {
+    var items = (data.items || {})[key];
+    if (items && value && typeof value === "object" && !Array.isArray(value)) {
+      return Object.keys(value).length >= items;
+    }
+    return answered(value);
+  }
+
   /* The newest of what this browser saved and what the coach imported, for one field. */
   function effective(key) {
     var mine = getRecord(key);
     var theirs = imported[key];
     if (mine && (!theirs || time(mine.updated) >= time(theirs.updated))) {
-      return { value: mine.value, updated: mine.updated, answered: answered(mine.value), mine: true };
+      return {
+        value: mine.value, updated: mine.updated, mine: true,
+        answered: answered(mine.value), complete: complete(key, mine.value)
+      };
     }
     if (theirs) {
-      var has = "answered" in theirs ? !!theirs.answered : answered(theirs.value);
-      return { value: theirs.value, updated: theirs.updated, answered: has, mine: false };
+      var summary = "answered" in theirs;
+      return {
+        value: theirs.value, updated: theirs.updated, mine: false,
+        answered: summary ? !!theirs.answered : answered(theirs.value),
+        complete: summary ? !!theirs.complete : complete(key, theirs.value)
+      };
     }
     return null;
   }
@@ -263,11 +279,13 @@
   function exerciseState(eid) {
     var keys = (data.exercises || {})[eid] || [];
     if (!keys.length) return null;
-    var done = keys.filter(function (key) {
+    var started = 0, done = 0;
+    keys.forEach(function (key) {
       var best = effective(key);
-      return best && best.answered;
-    }).length;
-    return done === 0 ? "not-started" : done === keys.length ? "complete" : "started";
+      if (best && best.answered) started += 1;
+      if (best && best.complete) done += 1;
+    });
+    return started === 0 ? "not-started" : done === keys.length ? "complete" : "started";
   }
 
   var STATE_TEXT = { "not-started": "Not started", started: "Started", complete: "Complete" };
@@ -404,6 +422,7 @@
       input.addEventListener("change", function () {
         var file = input.files && input.files[0];
         if (!file) return;
+        message("");
         if (file.size > MAX_FILE) {
           message("This file is larger than an answers file can be (5 MB), so it was not loaded.");
         } else {

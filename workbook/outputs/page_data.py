@@ -26,26 +26,48 @@ def answered(value: Any) -> bool:
     return True
 
 
+def complete(value: Any, items: int | None) -> bool:
+    """Answered in full: a rating needs every statement scored, other fields any answer."""
+    if items and isinstance(value, dict):
+        return len(value) >= items
+    return answered(value)
+
+
 def summary_data(
-    job: ClientJob, stages: dict[str, list[str]], fields: dict[str, list[str]]
+    job: ClientJob,
+    stages: dict[str, list[str]],
+    fields: dict[str, list[str]],
+    items: dict[str, int],
 ) -> dict[str, Any]:
-    """For home and stage pages: stages → exercises → field keys, and what is imported."""
+    """For home and stage pages: stages → exercises → field keys, and what is imported.
+
+    ``items`` gives the number of statements of each rating, so a rating with
+    some statements scored counts as started, not complete.
+    """
     keys = {k for eid in fields for k in fields[eid]}
     return {
         "stages": stages,
         "exercises": fields,
+        "items": {k: n for k, n in sorted(items.items()) if k in keys},
         "imported": {
-            k: {"updated": a.updated, "answered": answered(a.value)}
+            k: {
+                "updated": a.updated,
+                "answered": answered(a.value),
+                "complete": complete(a.value, items.get(k)),
+            }
             for k, a in sorted(job.answers.current.items())
             if k in keys
         },
     }
 
 
-def exercise_data(job: ClientJob, exercise: str, keys: list[str]) -> dict[str, Any]:
+def exercise_data(
+    job: ClientJob, exercise: str, keys: list[str], items: dict[str, int]
+) -> dict[str, Any]:
     """For an exercise page: its field keys and the imported answers with their times."""
     return {
         "exercise": exercise,
         "exercises": {exercise: keys},
+        "items": {k: n for k, n in sorted(items.items()) if k in keys},
         "imported": job.answers.dated_for_exercise(exercise),
     }

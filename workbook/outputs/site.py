@@ -92,6 +92,7 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
         files[relative] = html.encode("utf-8")
 
     fields: dict[str, list[str]] = {}
+    items: dict[str, int] = {}
     released: dict[str, list[str]] = {}
     for view, stage in zip(job.stages, stages, strict=True):
         if not view.released or (job.only_stage and view.stage.id != job.only_stage):
@@ -108,6 +109,9 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
                 continue
             keys = [f"{exercise.id}/{f.id}" for f in result.fields]
             fields[exercise.id] = keys
+            items.update(
+                {f"{exercise.id}/{f.id}": len(f.items) for f in result.fields if f.kind == "rating"}
+            )
             page(
                 "exercise.html",
                 f"{view.slug}/{exercise.id}.html",
@@ -118,7 +122,7 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
                 page_title=exercise.title,
                 previous=exercises[i - 1] if i else None,
                 next=exercises[i + 1] if i + 1 < len(exercises) else None,
-                page_data=page_data.exercise_data(job, exercise.id, keys),
+                page_data=page_data.exercise_data(job, exercise.id, keys, items),
             )
         released[view.slug] = [e["id"] for e in exercises]
         page(
@@ -128,7 +132,7 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
             stage=stage,
             page_title=stage["title"],
             page_data=page_data.summary_data(
-                job, {view.slug: released[view.slug]}, _only(fields, released[view.slug])
+                job, {view.slug: released[view.slug]}, _only(fields, released[view.slug]), items
             ),
         )
     if job.only_stage is None:
@@ -137,7 +141,7 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
             "index.html",
             "",
             page_title="Your workbook",
-            page_data=page_data.summary_data(job, released, fields),
+            page_data=page_data.summary_data(job, released, fields, items),
         )
     if job.only_stage is None:
         for name, path in ctx.assets().items():
