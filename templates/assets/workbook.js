@@ -251,6 +251,8 @@
     var value = readField(el);
     if (value === null) return;
     if (el.getAttribute("data-kind") === "prompt") updatePrintCopy(el);
+    var before = effective(key);
+    if (before && JSON.stringify(before.value) === JSON.stringify(value)) return;
     var kept = setRecord(key, { value: value, updated: now() });
     clearTimeout(timers[key]);
     timers[key] = setTimeout(function () {
