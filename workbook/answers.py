@@ -1,13 +1,17 @@
 """Kept answers files: reading ``clients/<id>.answers/*.json`` into current values and history.
 
 Every file a client sent is kept unchanged; the current answer to a field is
-the one with the newest ``updated`` across all of them. History (every dated
-value) feeds the progress charts.
+the one with the newest ``updated`` across all of them (times compared as
+instants, not as text, so ``…00Z`` and ``…00.000Z`` agree). History (every
+dated value) feeds the progress charts. A kept file that is not a valid
+answers file is a problem of that client, never silently skipped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,9 @@ FORMAT = "workbook-answers/1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUE_CHARS = 100_000
 MAX_ANSWERS = 5_000
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,11 @@ class Answer:
     value: Any
     updated: str  # RFC 3339, UTC
     source: str  # the kept file's name
+
+    @property
+    def when(self) -> dt.datetime:
+        """``updated`` as an aware UTC time (kept files were checked, so it parses)."""
+        return parse_time(self.updated) or dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -41,46 +53,140 @@ class Answers:
         prefix = exercise + "/"
         return {k[len(prefix) :]: a.value for k, a in self.current.items() if k.startswith(prefix)}
 
+    def dated_for_exercise(self, exercise: str) -> dict[str, dict[str, Any]]:
+        """``{"exercise/field": {"value", "updated"}}``: what the page script compares with."""
+        prefix = exercise + "/"
+        return {
+            k: {"value": a.value, "updated": a.updated}
+            for k, a in sorted(self.current.items())
+            if k.startswith(prefix)
+        }
 
-def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Read one answers file as JSON, checking only what merging needs."""
+
+def parse_time(text: Any) -> dt.datetime | None:
+    """An RFC 3339 time in UTC (``Z`` or ``+00:00``) as an aware datetime, else None."""
+    if not isinstance(text, str):
+        return None
+    m = _RFC3339.fullmatch(text)
+    if not m or m.group(8) not in ("Z", "z", "+00:00", "-00:00"):
+        return None
+    frac = (m.group(7) or ".0")[1:7].ljust(6, "0")
+    try:
+        return dt.datetime(*(int(m.group(i)) for i in range(1, 7)), int(frac), tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(raw: bytes, path: Path) -> tuple[Any, list[Problem]]:
+    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity; errors located by line."""
+    where = SourceLocation(path)
+    fix = "download the answers again from the workbook, or restore the original file"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(where, f"the file is not UTF-8 text ({exc.reason})", fix)]
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant), []
+    except json.JSONDecodeError as exc:
+        at = SourceLocation(path, exc.lineno, exc.colno)
+        return None, [Problem(at, f"not valid JSON: {exc.msg}", fix)]
+    except _Duplicate as exc:
+        return None, [Problem(where, f"not valid JSON: the key '{exc}' appears twice", fix)]
+    except ValueError as exc:
+        return None, [Problem(where, f"not valid JSON: {exc}", fix)]
+    except RecursionError:
+        return None, [Problem(where, "not valid JSON: nested too deeply", fix)]
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """The raw bytes of an answers file, refusing anything over the 5 MB limit."""
     where = SourceLocation(path)
     try:
+        if not path.is_file():
+            return None, [Problem(where, "no such file", "check the file name")]
         if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Problem(where, "the answers file is larger than 5 MB")]
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(where, f"cannot read the answers file: {exc}")]
-    except json.JSONDecodeError as exc:
-        return None, [
-            Problem(SourceLocation(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
-        ]
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return None, [Problem(where, f"not a {FORMAT} answers file")]
-    if not isinstance(data.get("answers"), dict):
-        return None, [Problem(where, "the file has no 'answers' object")]
-    return data, []
+            return None, [
+                Problem(where, "the answers file is larger than 5 MB", "answers files are small")
+            ]
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(where, f"cannot read the file ({exc.strerror or exc})")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(where, "the answers file is larger than 5 MB")]
+    return raw, []
+
+
+def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read and check one answers file (format, client, answers, times, limits)."""
+    from workbook.answers_check import check_document
+
+    raw, problems = read_bytes(path)
+    if raw is None:
+        return None, problems
+    data, problems = parse_json(raw, path)
+    if problems:
+        return None, problems
+    problems = check_document(data, path)
+    return (None, problems) if problems else (data, [])
 
 
 def load(folder: Path) -> tuple[Answers, list[Problem]]:
-    """Merge every kept file of one client: newest ``updated`` wins, history is kept."""
+    """Merge every kept file of one client: newest ``updated`` wins, history is kept.
+
+    Files are read in name order (kept names start with the import time), so
+    on an exact tie of ``updated`` the later import wins.
+    """
     answers = Answers()
     problems: list[Problem] = []
     if not folder.is_dir():
         return answers, problems
+    client = folder.name.removesuffix(".answers")
     for path in sorted(folder.glob("*.json")):
+        if path.is_symlink() or not path.is_file():
+            problems.append(
+                Problem(
+                    SourceLocation(path),
+                    "kept answers must be plain files, not links or folders",
+                    "import the file with 'workbook answers import'",
+                )
+            )
+            continue
         data, found = read_file(path)
+        if data is not None and data["client"] != client:
+            found = [
+                Problem(
+                    SourceLocation(path),
+                    f"this file holds answers of '{data['client']}', not '{client}'",
+                    f"move it to clients/{data['client']}.answers/",
+                )
+            ]
         problems += found
-        if data is None:
+        if found or data is None:
             continue
         for key, entry in sorted(data["answers"].items()):
-            if not (isinstance(entry, dict) and isinstance(entry.get("updated"), str)):
-                continue
-            answer = Answer(entry.get("value"), entry["updated"], path.name)
+            answer = Answer(entry["value"], entry["updated"], path.name)
             answers.history.setdefault(key, []).append(answer)
             now = answers.current.get(key)
-            if now is None or answer.updated > now.updated:
+            if now is None or answer.when >= now.when:
                 answers.current[key] = answer
     for items in answers.history.values():
-        items.sort(key=lambda a: a.updated)
+        items.sort(key=lambda a: (a.when, a.source))
     return answers, problems

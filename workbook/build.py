@@ -20,10 +20,10 @@ import jinja2
 from workbook import templating, writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
-from workbook.outputs import site
+from workbook.outputs import calendar, progress, site
 from workbook.project import Project, load_project
 
-PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html")
+PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html")
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
 # Every output of a client, in order; each is ``render(ctx, job) -> (files, problems)``.
 OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[Problem]]], ...] = (
     site.render,
+    progress.render,
+    calendar.render,
 )
 
 

@@ -129,6 +129,49 @@ def schema() -> None:
     click.echo(json.dumps(profile_json_schema(), indent=2))
 
 
+@main.group()
+def answers() -> None:
+    """Take in clients' answers files, and read the current answers."""
+
+
+@answers.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def answers_import(files: tuple[Path, ...]) -> None:
+    """Check answers files and keep them unchanged under clients/<id>.answers/."""
+    from workbook.answers_io import import_files
+
+    root = _project_root()
+    report = import_files(root, list(files))
+    for given, kept in report.kept:
+        click.echo(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
+    for given, kept in report.already:
+        click.echo(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for problem in report.refused:
+        click.echo(problem.format(root), err=True)
+    if report.refused:
+        click.echo("Refused files were not kept; nothing of them was changed.", err=True)
+        raise SystemExit(1)
+
+
+@answers.command("export")
+@click.argument("client_id", metavar="ID")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "md"]), default="json", show_default=True
+)
+def answers_export(client_id: str, fmt: str) -> None:
+    """Print a client's current answers, including those to fields no longer in the workbook."""
+    from workbook import answers_export as export
+    from workbook.answers_io import load_for_export
+
+    root = _project_root()
+    _, job, fields, problems = load_for_export(root, client_id)
+    for problem in problems:
+        click.echo(f"warning: {problem.format(root)}", err=True)
+    click.echo(export.render(fmt, job, export.rows(job, fields, job.answers)), nl=False)
+
+
 def entry() -> None:
     try:
         main()

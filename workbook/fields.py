@@ -295,7 +295,8 @@ def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: Env
         return (
             f'{head}<label class="field-question" for="{e(name)}" id="{e(qid)}">{q}</label>\n'
             f'{more}<textarea id="{e(name)}" name="{e(name)}" rows="{lines}" '
-            f'data-lines="{lines}">{e(text)}</textarea>\n{status}'
+            f'data-lines="{lines}">{e(text)}</textarea>\n'
+            f'<div class="print-copy" data-print-for="{e(name)}">{e(text)}</div>\n{status}'
         )
     legend = f'<fieldset>\n<legend class="field-question" id="{e(qid)}">{q}</legend>\n{more}'
     end = "</fieldset>\n" + status

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from workbook import templating
 from workbook.errors import Problem, SourceLocation
 from workbook.job import BuildContext, ClientJob, StageView
+from workbook.outputs import page_data
 from workbook.personalise import client_context
 from workbook.templating import plain
 
@@ -90,12 +91,12 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
             return
         files[relative] = html.encode("utf-8")
 
-    if job.only_stage is None:
-        page("home.html", "index.html", "", page_title="Your workbook")
+    fields: dict[str, list[str]] = {}
+    items: dict[str, int] = {}
+    released: dict[str, list[str]] = {}
     for view, stage in zip(job.stages, stages, strict=True):
         if not view.released or (job.only_stage and view.stage.id != job.only_stage):
             continue
-        page("stage.html", f"{view.slug}/index.html", "../", stage=stage, page_title=stage["title"])
         exercises = stage["exercises"]
         for i, ex_view in enumerate(exercises):
             exercise = job.exercises[ex_view["id"]]
@@ -106,6 +107,11 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
             if result is None:
                 problems += found
                 continue
+            keys = [f"{exercise.id}/{f.id}" for f in result.fields]
+            fields[exercise.id] = keys
+            items.update(
+                {f"{exercise.id}/{f.id}": len(f.items) for f in result.fields if f.kind == "rating"}
+            )
             page(
                 "exercise.html",
                 f"{view.slug}/{exercise.id}.html",
@@ -116,7 +122,27 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
                 page_title=exercise.title,
                 previous=exercises[i - 1] if i else None,
                 next=exercises[i + 1] if i + 1 < len(exercises) else None,
+                page_data=page_data.exercise_data(job, exercise.id, keys, items),
             )
+        released[view.slug] = [e["id"] for e in exercises]
+        page(
+            "stage.html",
+            f"{view.slug}/index.html",
+            "../",
+            stage=stage,
+            page_title=stage["title"],
+            page_data=page_data.summary_data(
+                job, {view.slug: released[view.slug]}, _only(fields, released[view.slug]), items
+            ),
+        )
+    if job.only_stage is None:
+        page(
+            "home.html",
+            "index.html",
+            "",
+            page_title="Your workbook",
+            page_data=page_data.summary_data(job, released, fields, items),
+        )
     if job.only_stage is None:
         for name, path in ctx.assets().items():
             files[f"assets/{name}"] = path.read_bytes()
@@ -125,6 +151,10 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
         if logo and job.settings.firm.logo:
             files[logo] = (ctx.root / job.settings.firm.logo).read_bytes()
     return files, problems
+
+
+def _only(fields: dict[str, list[str]], exercises: list[str]) -> dict[str, list[str]]:
+    return {e: fields[e] for e in exercises if e in fields}
 
 
 def _logo_name(job: ClientJob) -> str | None:
