@@ -84,7 +84,9 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
 
     def page(template: str, relative: str, root: str, **extra: Any) -> None:
         try:
-            html = ctx.template(template).render({**common, "root": root, **extra})
+            html = templating.render_capped(
+                ctx.template(template), {**common, "root": root, **extra}
+            )
         except jinja2.TemplateError as exc:
             problems.append(templating.template_problem(exc, _template_path(ctx, template)))
             return
