@@ -178,6 +178,15 @@ def _render_image(
     return self.image(tokens, idx, options, env)
 
 
+def _align_classes(state: StateCore) -> None:
+    """Table alignment as classes: the CSP forbids inline ``style`` attributes."""
+    for tok in state.tokens:
+        style = tok.attrGet("style") if tok.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del tok.attrs["style"]
+            tok.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
 def create_markdown() -> MarkdownIt:
     """The one configured Markdown instance: CommonMark + tables, no raw HTML, fields."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -186,6 +195,7 @@ def create_markdown() -> MarkdownIt:
         "fence", "fenced_div", _div_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.core.ruler.push("fold_divs", _fold_divs)
+    md.core.ruler.push("align_classes", _align_classes)
     md.add_render_rule("field", _render_field)
     md.add_render_rule("callout", _render_callout)
     md.add_render_rule("coach", _render_coach)

@@ -152,15 +152,12 @@ class ScriptValues(Extension):
     """
 
     def filter_stream(self, stream: TokenStream) -> TokenStream | Any:
-        in_script = False
+        state = "out"
         tokens = list(stream)
         for i, token in enumerate(tokens):
             if token.type == "data":
-                text = token.value.lower()
-                start, end = text.rfind("<script"), text.rfind("</script")
-                if start != end:
-                    in_script = start > end
-            elif token.type == "variable_begin" and in_script:
+                state = _script_state(state, token.value.lower())
+            elif token.type == "variable_begin" and state == "body":
                 j = i + 1
                 while tokens[j].type != "variable_end":
                     j += 1
@@ -178,6 +175,18 @@ class ScriptValues(Extension):
                         stream.filename,
                     )
         return TokenStream(iter(tokens), stream.name, stream.filename)
+
+
+def _script_state(state: str, text: str) -> str:
+    """Follow ``out`` → ``tag`` (``<script …``) → ``body`` (after ``>``) → ``out`` through text."""
+    marks = {"out": ("<script", "tag"), "tag": (">", "body"), "body": ("</script", "out")}
+    at = 0
+    while True:
+        mark, following = marks[state]
+        found = text.find(mark, at)
+        if found < 0:
+            return state
+        state, at = following, found + len(mark)
 
 
 def long_date(value: Any) -> str:
