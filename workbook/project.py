@@ -289,6 +289,19 @@ def load_client(
     problems += ctx.problems
     if clean is None or problems:
         return None, problems
+    seen_goals: set[str] = set()
+    for raw, goal in zip(data.get("goals") or [], clean["goals"], strict=False):
+        if goal.id in seen_goals:
+            problems.append(
+                Problem(
+                    SourceLocation(path, getattr(raw, "line", 0)),
+                    f"two goals have the id '{goal.id}'",
+                    "give each goal its own id",
+                )
+            )
+        seen_goals.add(goal.id)
+    if problems:
+        return None, problems
     engagement = clean["engagement"] or {"start": None, "stage": None, "sessions": ()}
     pid = clean["programme"] or settings.programme
     programme = programmes.get(pid)

@@ -259,8 +259,10 @@ class Obj(Spec):
         if not isinstance(value, YMap):
             ctx.add(
                 value,
-                f"'{key}' should be a mapping, not {_kind(value)}",
-                "write its keys on indented lines below it",
+                f"'{key}' should be a mapping, not {_kind(value)}"
+                if key
+                else f"the file should hold 'key: value' lines, not {_kind(value)}",
+                "write its keys on indented lines below it" if key else "one 'key: value' a line",
             )
             return None
         before = len(ctx.problems)
