@@ -18,6 +18,7 @@ FORMAT = "workbook-answers/1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUE_CHARS = 100_000
 MAX_ANSWERS = 5_000
+AGAIN = "the file was changed after it was downloaded: ask the client to download it again"
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,52 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None, [Problem(where, "the answers file is larger than 5 MB")]
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = _decode(path.read_bytes())
+    except UnicodeEncodeError:
+        return None, [Problem(where, "the file holds text that is not valid Unicode", AGAIN)]
+    except (OSError, UnicodeError) as exc:
         return None, [Problem(where, f"cannot read the answers file: {exc}")]
     except json.JSONDecodeError as exc:
         return None, [
             Problem(SourceLocation(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
         ]
+    except (ValueError, RecursionError) as exc:
+        return None, [Problem(where, f"not a usable answers file: {_short(exc)}", AGAIN)]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None, [Problem(where, f"not a {FORMAT} answers file")]
     if not isinstance(data.get("answers"), dict):
         return None, [Problem(where, "the file has no 'answers' object")]
+    if len(data["answers"]) > MAX_ANSWERS:
+        return None, [Problem(where, f"the file has more than {MAX_ANSWERS:,} answers")]
     return data, []
+
+
+def _decode(raw: bytes) -> Any:
+    """Strict JSON: a BOM allowed; NaN, duplicate keys, lone surrogates and huge values refused."""
+    text = raw.decode("utf-8-sig")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise ValueError(f"the key '{key[:60]}' is given twice")
+            if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+                raise ValueError(f"'{key[:60]}' is longer than {MAX_VALUE_CHARS:,} characters")
+            out[key] = value
+        return out
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON value")
+
+    data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates: UnicodeEncodeError
+    return data
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "values are nested too deeply"
+    return str(exc).split(";")[0]
 
 
 def load(folder: Path) -> tuple[Answers, list[Problem]]:

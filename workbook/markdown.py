@@ -27,6 +27,7 @@ from workbook import fields
 from workbook.errors import Problem, SourceLocation
 
 CALLOUTS = ("note", "tip", "warning")
+MAX_TABLE_CELLS = 50_000  # a bigger table takes seconds to parse, and is no exercise
 _OPEN = re.compile(r"^(:{3,})\s*(.*?)\s*$")
 _CLOSE = re.compile(r"^:{3,}\s*$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -216,6 +217,13 @@ def parse(
     made by Jinja are skipped there and checked per client after rendering.
     """
     report = ParseReport(path)
+    if text.count("|") > MAX_TABLE_CELLS:
+        report.add(
+            1,
+            f"the exercise has more than {MAX_TABLE_CELLS:,} table cells",
+            "split the tables up, or use a .table field for the client to fill in",
+        )
+        return [], report
     tokens = MD.parse(text, {"report": report, "exercise": exercise, "static": static})
     report.fields = [
         t.meta["parsed"].field for t in tokens if t.type == "field" and t.meta["parsed"] is not None

@@ -151,6 +151,15 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
     }
 
 
+def _capped_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    """Jinja's placeholder text, at most a hundred paragraphs of at most a thousand words."""
+    from jinja2.utils import generate_lorem_ipsum
+
+    if not all(isinstance(v, int) for v in (n, min, max)) or n > 100 or max > 1000:
+        raise _too_big("the placeholder text")
+    return generate_lorem_ipsum(n, html, min, max)
+
+
 class _CappedFormatter(SandboxedFormatter):
     """``str.format`` with each field's width checked after nested ``{}`` are filled in."""
 
@@ -182,6 +191,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.filters.update(_capped_filters())
         self.globals.pop("namespace", None)  # no state carried across loop iterations
+        self.globals["lipsum"] = _capped_lipsum
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not isinstance(obj, PLAIN_TYPES):
