@@ -174,6 +174,8 @@ def run(
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
     out = output_root(project, options)
+    if options.out is not None and _overlaps_sources(project.root, out):
+        raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
     report.add(project.global_problems)
     clients = select(project, options)
     if write:
@@ -233,6 +235,12 @@ def run(
     )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _overlaps_sources(root: Path, out: Path) -> bool:
+    """Whether writing to ``out`` could touch the project itself (its root, content, …)."""
+    sources = [root / part for part in ("content", "clients", "templates")]
+    return out == root or any(out.is_relative_to(s) or s.is_relative_to(out) for s in sources)
 
 
 def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
