@@ -69,10 +69,20 @@ class Text(Spec):
         if len(value) > self.limit:
             ctx.add(value, f"'{key}' is longer than {self.limit:,} characters", "shorten it")
             return None
+        if control := _CONTROL.search(value):
+            ctx.add(
+                value,
+                f"'{key}' holds a control character (U+{ord(control.group()):04X})",
+                "remove it: text may hold any printable character, tabs and line breaks",
+            )
+            return None
         return str(value)
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "description": self.description}
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Id(Text):
