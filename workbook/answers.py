@@ -103,7 +103,15 @@ def load(folder: Path) -> tuple[Answers, list[Problem]]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return answers, problems
+    fix = "keep the client's answers files in the folder itself, not behind a link"
+    if folder.is_symlink():
+        return answers, [
+            Problem(SourceLocation(folder), "this folder links outside the project", fix)
+        ]
     for path in sorted(folder.glob("*.json")):
+        if path.is_symlink():
+            problems.append(Problem(SourceLocation(path), "this file is a link", fix))
+            continue
         data, found = read_file(path)
         problems += found
         if data is None:
