@@ -111,6 +111,7 @@ def test_any_unicode_text_shows_as_the_same_text(field: str, value: str) -> None
         ("name: A\ncoach: {name: C}\nstrenghts: [x]\n", "unknown key 'strenghts'"),
         ("name: A\ncoach: {name: C}\nengagement: {start: 2026-02-30}\n", "not a real date"),
     ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
 def test_bad_profiles_are_located_errors(make_project, text: str, message: str) -> None:
     root = make_project(
