@@ -103,7 +103,11 @@ def parse_json(raw: bytes, path: Path) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(where, f"the file is not UTF-8 text ({exc.reason})", fix)]
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant), []
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+        return data, []
+    except UnicodeEncodeError:
+        return None, [Problem(where, "the file holds text that is not valid Unicode", fix)]
     except json.JSONDecodeError as exc:
         at = SourceLocation(path, exc.lineno, exc.colno)
         return None, [Problem(at, f"not valid JSON: {exc.msg}", fix)]
@@ -158,6 +162,11 @@ def load(folder: Path) -> tuple[Answers, list[Problem]]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return answers, problems
+    if folder.is_symlink():
+        fix = "keep the client's answers files in the folder itself, not behind a link"
+        return answers, [
+            Problem(SourceLocation(folder), "this folder links outside the project", fix)
+        ]
     client = folder.name.removesuffix(".answers")
     for path in sorted(folder.glob("*.json")):
         if path.is_symlink() or not path.is_file():

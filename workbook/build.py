@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import jinja2
 from workbook import templating, writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
-from workbook.outputs import calendar, progress, site
+from workbook.outputs import calendar, encrypt, progress, site
 from workbook.project import Project, load_project
 
 PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html")
@@ -38,6 +37,9 @@ class BuildOptions:
     bundle: bool = False
     encrypt: bool = False
     prune: bool = False
+    passphrase_file: Path | None = None  # with encryption: where passphrases are kept
+    opaque_folders: bool = False  # encrypted clients' folders named without their id
+    unencrypted: tuple[str, ...] = ()  # files published in clear in an encrypted build
 
 
 @dataclass
@@ -46,6 +48,7 @@ class BuildReport:
     failed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def add(self, problems: list[Problem]) -> None:
@@ -173,10 +176,21 @@ def run(
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
     out = output_root(project, options)
+    if options.out is not None and _overlaps_sources(project.root, out):
+        raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
     report.add(project.global_problems)
     clients = select(project, options)
     if write:
         writer.clean_leftovers(out)
+    lock = encrypt.Encryptor(
+        project.settings,
+        project.root,
+        out,
+        forced=options.encrypt,
+        passphrase_file=options.passphrase_file,
+        opaque=options.opaque_folders,
+        keep_clear=frozenset(options.unencrypted),
+    )
     for cid in clients:
         found = [] if project.global_problems else blockers(project, cid)
         if project.global_problems or found:
@@ -192,18 +206,43 @@ def run(
             report.failed.append(cid)
             continue
         if write:
-            carry = _carry(out / cid, files) if options.stage else None
-            writer.replace_folder(out / cid, files, carry=carry)
+            folder = cid
+            if lock.wanted(job.client):  # encrypted sites: a step after rendering
+                folder = lock.folder(cid)
+                sealed, found = lock.protect(ctx, job, files, folder)
+                if sealed is None:
+                    report.add(found)
+                    report.failed.append(cid)
+                    continue
+                files = sealed
+            carry = _carry(out / folder, files) if options.stage else None
+            try:
+                writer.replace_folder(out / folder, files, carry=carry)
+            except WorkbookError as exc:
+                report.add(exc.problems or [Problem(SourceLocation(out / folder), str(exc))])
+                report.failed.append(cid)
+                continue
+            if folder != cid and (out / cid / "index.html").is_file():
+                writer.remove(out / cid)  # the client's earlier, unencrypted site
+                report.notes.append(f"{cid}: removed {out.name}/{cid}/ (now encrypted)")
             if progress:
                 progress(f"built {cid}")
         report.built.append(cid)
+    report.notes += lock.notes
     if write and options.prune and not options.clients:
-        report.removed = prune(out, set(project.client_files) | set(project.client_problems))
+        known = set(project.client_files) | set(project.client_problems)
+        report.removed = prune(out, known | lock.known_folders(known))
     report.add(
         [p for p in project.all_problems() if p not in report.problems and not options.clients]
     )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _overlaps_sources(root: Path, out: Path) -> bool:
+    """Whether writing to ``out`` could touch the project itself (its root, content, …)."""
+    sources = [root / part for part in ("content", "clients", "templates")]
+    return out == root or any(out.is_relative_to(s) or s.is_relative_to(out) for s in sources)
 
 
 def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
@@ -230,7 +269,7 @@ def prune(out: Path, keep: set[str]) -> list[str]:
             and entry.name != "curriculum"
             and (entry / "index.html").is_file()
         ):
-            shutil.rmtree(entry)
+            writer.remove(entry)
             removed.append(entry.name)
     return removed
 

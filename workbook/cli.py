@@ -84,6 +84,24 @@ def check() -> None:
 )
 @click.option("--bundle", is_flag=True, help="also write site/<client>.zip")
 @click.option("--encrypt", is_flag=True, help="encrypt client sites with a passphrase")
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="passphrases for encrypted sites, kept outside the project "
+    "(else WORKBOOK_PASSPHRASE); a new FILE is created",
+)
+@click.option(
+    "--opaque-folders",
+    is_flag=True,
+    help="encrypted sites go in folders named without the client's id",
+)
+@click.option(
+    "--unencrypted",
+    multiple=True,
+    metavar="NAME",
+    help="publish this file (e.g. calendar.ics) in clear in an encrypted site",
+)
 @click.option("--prune", is_flag=True, help="remove output of clients whose profile is gone")
 def build(
     ids: tuple[str, ...],
@@ -95,6 +113,9 @@ def build(
     today: dt.date | None,
     bundle: bool,
     encrypt: bool,
+    passphrase_file: Path | None,
+    opaque_folders: bool,
+    unencrypted: tuple[str, ...],
     prune: bool,
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
@@ -110,9 +131,14 @@ def build(
         bundle=bundle,
         encrypt=encrypt,
         prune=prune,
+        passphrase_file=passphrase_file,
+        opaque_folders=opaque_folders,
+        unencrypted=unencrypted,
     )
     report = run(root, options, write=True)
     _print_problems(report, root)
+    for note in report.notes:
+        click.echo(note)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
     click.echo(

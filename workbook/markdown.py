@@ -27,6 +27,7 @@ from workbook import fields
 from workbook.errors import Problem, SourceLocation
 
 CALLOUTS = ("note", "tip", "warning")
+MAX_TABLE_CELLS = 50_000  # a bigger table takes seconds to parse, and is no exercise
 _OPEN = re.compile(r"^(:{3,})\s*(.*?)\s*$")
 _CLOSE = re.compile(r"^:{3,}\s*$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -178,6 +179,15 @@ def _render_image(
     return self.image(tokens, idx, options, env)
 
 
+def _align_classes(state: StateCore) -> None:
+    """Table alignment as classes: the CSP forbids inline ``style`` attributes."""
+    for tok in state.tokens:
+        style = tok.attrGet("style") if tok.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del tok.attrs["style"]
+            tok.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
 def create_markdown() -> MarkdownIt:
     """The one configured Markdown instance: CommonMark + tables, no raw HTML, fields."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -186,6 +196,7 @@ def create_markdown() -> MarkdownIt:
         "fence", "fenced_div", _div_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.core.ruler.push("fold_divs", _fold_divs)
+    md.core.ruler.push("align_classes", _align_classes)
     md.add_render_rule("field", _render_field)
     md.add_render_rule("callout", _render_callout)
     md.add_render_rule("coach", _render_coach)
@@ -206,6 +217,13 @@ def parse(
     made by Jinja are skipped there and checked per client after rendering.
     """
     report = ParseReport(path)
+    if text.count("|") > MAX_TABLE_CELLS:
+        report.add(
+            1,
+            f"the exercise has more than {MAX_TABLE_CELLS:,} table cells",
+            "split the tables up, or use a .table field for the client to fill in",
+        )
+        return [], report
     tokens = MD.parse(text, {"report": report, "exercise": exercise, "static": static})
     report.fields = [
         t.meta["parsed"].field for t in tokens if t.type == "field" and t.meta["parsed"] is not None

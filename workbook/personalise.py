@@ -84,7 +84,7 @@ class Personaliser:
         if exercise.has_jinja:
             try:
                 template = self.env.get_template(f"exercise:{exercise.id}")
-                text = template.render({**context, "stage": plain(stage)})
+                text = templating.render_capped(template, {**context, "stage": plain(stage)})
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
             tokens, report = markdown.parse(

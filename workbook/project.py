@@ -112,6 +112,17 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
                 "keep the coach edition out of the published folder, e.g. coach_output: coach",
             )
         )
+    for key in ("output", "coach_output"):
+        target = (root / getattr(settings, key)).resolve()
+        sources = [root.resolve() / part for part in ("content", "clients", "templates")]
+        if any(target.is_relative_to(s) or s.is_relative_to(target) for s in sources):
+            problems.append(
+                Problem(
+                    SourceLocation(path, getattr(data, "marks", {}).get(key, (0, 0))[0]),
+                    f"{key} '{getattr(settings, key)}' overlaps the project's own files",
+                    "write the output to a folder of its own, e.g. site",
+                )
+            )
     if settings.firm.logo and not _inside(root, settings.firm.logo):
         problems.append(
             Problem(
@@ -288,6 +299,19 @@ def load_client(
     clean = PROFILE.check(data, ctx, "")
     problems += ctx.problems
     if clean is None or problems:
+        return None, problems
+    seen_goals: set[str] = set()
+    for raw, goal in zip(data.get("goals") or [], clean["goals"], strict=False):
+        if goal.id in seen_goals:
+            problems.append(
+                Problem(
+                    SourceLocation(path, getattr(raw, "line", 0)),
+                    f"two goals have the id '{goal.id}'",
+                    "give each goal its own id",
+                )
+            )
+        seen_goals.add(goal.id)
+    if problems:
         return None, problems
     engagement = clean["engagement"] or {"start": None, "stage": None, "sessions": ()}
     pid = clean["programme"] or settings.programme

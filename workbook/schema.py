@@ -69,10 +69,20 @@ class Text(Spec):
         if len(value) > self.limit:
             ctx.add(value, f"'{key}' is longer than {self.limit:,} characters", "shorten it")
             return None
+        if control := _CONTROL.search(value):
+            ctx.add(
+                value,
+                f"'{key}' holds a control character (U+{ord(control.group()):04X})",
+                "remove it: text may hold any printable character, tabs and line breaks",
+            )
+            return None
         return str(value)
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "description": self.description}
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Id(Text):
@@ -259,8 +269,10 @@ class Obj(Spec):
         if not isinstance(value, YMap):
             ctx.add(
                 value,
-                f"'{key}' should be a mapping, not {_kind(value)}",
-                "write its keys on indented lines below it",
+                f"'{key}' should be a mapping, not {_kind(value)}"
+                if key
+                else f"the file should hold 'key: value' lines, not {_kind(value)}",
+                "write its keys on indented lines below it" if key else "one 'key: value' a line",
             )
             return None
         before = len(ctx.problems)

@@ -152,7 +152,17 @@ class _TooBig(Exception):
 
 def load_yaml_text(text: str, path: Path, offset: int = 0) -> tuple[Any, list[Problem]]:
     """Load one YAML document from text; ``offset`` is added to every line (front matter)."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: found before parsing starts
+        line = text[: exc.position].count("\n") + 1 + offset
+        return None, [
+            Problem(
+                SourceLocation(path, line),
+                f"the file holds a control character (#x{exc.character:04x})",
+                "remove it; YAML files hold printable text only",
+            )
+        ]
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -25,11 +25,14 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.runtime import LoopContext
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup
+from jinja2.ext import Extension
+from jinja2.lexer import TokenStream
+from jinja2.sandbox import SecurityError
 
 from workbook.errors import Problem, SourceLocation
+from workbook.sandbox import ContainedLoader, Sandbox, TooBig, render_capped
+
+__all__ = ["render_capped"]
 
 EXERCISE_NAMES = frozenset(
     {
@@ -45,7 +48,6 @@ EXERCISE_NAMES = frozenset(
         "today",
     }
 )
-_PLAIN_TYPES = (str, int, float, bool, dt.date, dict, list, tuple, type(None), Markup, LoopContext)
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _ITEM_KEY = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 _KEY_MARK = "\ue000"
@@ -85,26 +87,19 @@ class AnswersView(dict[str, Any]):
         return None
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Attribute access only on plain data: no route from a template to Python objects."""
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if not isinstance(obj, _PLAIN_TYPES):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
-
-
 class _ExerciseLoader(jinja2.BaseLoader):
     """Exercise bodies by name ``exercise:<id>``; includes from ``content/`` only."""
 
     def __init__(self, bodies: dict[str, tuple[str, Path]], content: Path) -> None:
         self.bodies = bodies
-        self.files = jinja2.FileSystemLoader(str(content), followlinks=False)
+        self.files = ContainedLoader(str(content), followlinks=False)
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if template.startswith("exercise:"):
+            if template.removeprefix("exercise:") not in self.bodies:
+                raise jinja2.TemplateNotFound(template)
             body, path = self.bodies[template.removeprefix("exercise:")]
             return protect_keys(body), str(path), lambda: True
         return self.files.get_source(environment, template)
@@ -121,7 +116,7 @@ def restore_keys(text: str) -> str:
 
 def exercise_environment(bodies: dict[str, tuple[str, Path]], content: Path) -> jinja2.Environment:
     """The environment exercises are personalised in (Markdown output)."""
-    env = _Sandbox(
+    env = Sandbox(
         loader=_ExerciseLoader(bodies, content),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -135,8 +130,9 @@ def exercise_environment(bodies: dict[str, tuple[str, Path]], content: Path) -> 
 
 def page_environment(search: list[Path]) -> jinja2.Environment:
     """The environment of the HTML layouts: the project's templates/, then the defaults."""
-    env = _Sandbox(
-        loader=jinja2.FileSystemLoader([str(p) for p in search], followlinks=False),
+    env = Sandbox(
+        loader=ContainedLoader([str(p) for p in search], followlinks=False),
+        extensions=[ScriptValues],
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         auto_reload=False,
@@ -146,6 +142,51 @@ def page_environment(search: list[Path]) -> jinja2.Environment:
     )
     env.filters["longdate"] = long_date
     return env
+
+
+class ScriptValues(Extension):
+    """Inside ``<script>``, a value may be printed only through ``|tojson``.
+
+    Autoescaping is for HTML, not JavaScript: ``var x = "{{ name }}"`` can be
+    broken out of. ``|tojson`` makes a JavaScript value that cannot.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> TokenStream | Any:
+        state = "out"
+        tokens = list(stream)
+        for i, token in enumerate(tokens):
+            if token.type == "data":
+                state = _script_state(state, token.value.lower())
+            elif token.type == "variable_begin" and state == "body":
+                j = i + 1
+                while tokens[j].type != "variable_end":
+                    j += 1
+                tail = tokens[j - 2 : j]
+                if not (
+                    len(tail) == 2
+                    and tail[0].type == "pipe"
+                    and tail[1].type == "name"
+                    and tail[1].value == "tojson"
+                ):
+                    raise jinja2.TemplateSyntaxError(
+                        "a value inside <script> must be printed with |tojson",
+                        token.lineno,
+                        stream.name,
+                        stream.filename,
+                    )
+        return TokenStream(iter(tokens), stream.name, stream.filename)
+
+
+def _script_state(state: str, text: str) -> str:
+    """Follow ``out`` → ``tag`` (``<script …``) → ``body`` (after ``>``) → ``out`` through text."""
+    marks = {"out": ("<script", "tag"), "tag": (">", "body"), "body": ("</script", "out")}
+    at = 0
+    while True:
+        mark, following = marks[state]
+        found = text.find(mark, at)
+        if found < 0:
+            return state
+        state, at = following, found + len(mark)
 
 
 def long_date(value: Any) -> str:
@@ -187,6 +228,12 @@ def template_problem(exc: Exception, path: Path) -> Problem:
                 line = frame.lineno or line
     where = Path(filename) if filename and filename != str(path) and "/" in filename else path
     message = str(getattr(exc, "message", None) or exc)
+    if isinstance(exc, TooBig):
+        return Problem(
+            SourceLocation(where, line),
+            message,
+            "make smaller values, or loops over the profile's own lists",
+        )
     if isinstance(exc, SecurityError) or "unsafe" in message:
         return Problem(
             SourceLocation(where, line),

@@ -8,12 +8,13 @@ one place tests inject faults (a full disk, a read-only folder).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from workbook.errors import WorkbookError
+from workbook.errors import Problem, SourceLocation, WorkbookError
 
 
 class Writer:
@@ -24,6 +25,9 @@ class Writer:
 
     def rename(self, src: Path, dst: Path) -> None:
         os.replace(src, dst)
+
+    def mkdir(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
 
 
 def safe_join(base: Path, relative: str) -> Path:
@@ -37,6 +41,14 @@ def safe_join(base: Path, relative: str) -> Path:
     return target
 
 
+def remove(path: Path) -> None:
+    """Remove a folder, or a link in its place (never what the link points to)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
 def clean_leftovers(parent: Path) -> None:
     """Remove half-built folders that an interrupted build left beside the real ones."""
     if not parent.is_dir():
@@ -45,7 +57,8 @@ def clean_leftovers(parent: Path) -> None:
         if entry.name.startswith(".") and (
             entry.name.endswith(".new") or entry.name.endswith(".old")
         ):
-            shutil.rmtree(entry, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                remove(entry)
 
 
 def replace_folder(
@@ -60,15 +73,14 @@ def replace_folder(
     sibling is removed and ``dest`` is untouched.
     """
     writer = writer or Writer()
-    dest = dest.resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest = dest.parent.resolve() / dest.name  # a link in dest's place is replaced, not followed
     new = dest.parent / f".{dest.name}.new"
     old = dest.parent / f".{dest.name}.old"
-    for leftover in (new, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
     try:
-        new.mkdir()
+        writer.mkdir(dest.parent)
+        for leftover in (new, old):
+            remove(leftover)
+        writer.mkdir(new)
         made: set[Path] = {new}
         for relative, src in sorted((carry or {}).items()):
             if relative in files:
@@ -84,10 +96,10 @@ def replace_folder(
         for relative, data in sorted(files.items()):
             target = safe_join(new, relative)
             if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                writer.mkdir(target.parent)
                 made.add(target.parent)
             writer.write_bytes(target, data)
-        if dest.exists():
+        if dest.exists() or dest.is_symlink():
             writer.rename(dest, old)
         try:
             writer.rename(new, dest)
@@ -96,16 +108,25 @@ def replace_folder(
                 os.replace(old, dest)
             raise
     except OSError as exc:
-        shutil.rmtree(new, ignore_errors=True)
+        _discard(new)
         raise WorkbookError(
-            f"{dest}: could not write the output ({exc.strerror or exc}) — "
-            "the previous output is unchanged; check free space and "
-            "permissions"
+            [
+                Problem(
+                    SourceLocation(dest),
+                    f"could not write the output ({exc.strerror or exc})",
+                    "the previous output is unchanged; check free space and permissions",
+                )
+            ]
         ) from exc
     except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
+        _discard(new)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old)
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        remove(path)
 
 
 def write_file(dest: Path, data: bytes, writer: Writer | None = None) -> None:

@@ -74,6 +74,35 @@
     return rec && typeof rec === "object" && "value" in rec && time(rec.updated) > -Infinity;
   }
 
+  var ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var MAX_VALUE = 100000;
+
+  /* A value in one of DESIGN.md's shapes, rebuilt from scratch; null when it is not one:
+     text (prompt, choice), a whole number (scale), item keys (checklist), item key to
+     whole number (rating), rows of cell texts (table). Nothing else is ever stored. */
+  function cleanValue(value) {
+    function text(v) { return typeof v === "string" && v.length <= MAX_VALUE; }
+    function whole(v) { return typeof v === "number" && Math.floor(v) === v && isFinite(v); }
+    if (text(value) || whole(value)) return value;
+    if (Array.isArray(value)) {
+      if (value.every(function (v) { return text(v) && ID_RE.test(v); })) return value.slice();
+      if (value.every(function (row) { return Array.isArray(row) && row.every(text); })) {
+        return value.map(function (row) { return row.slice(); });
+      }
+      return null;
+    }
+    if (value && typeof value === "object") {
+      var out = {};
+      var keys = Object.keys(value);
+      for (var i = 0; i < keys.length; i++) {
+        if (!ID_RE.test(keys[i]) || !whole(value[keys[i]])) return null;
+        out[keys[i]] = value[keys[i]];
+      }
+      return out;
+    }
+    return null;
+  }
+
   function getRecord(key) {
     if (storage) {
       try {
@@ -395,12 +424,14 @@
     Object.keys(doc.answers).forEach(function (key) {
       var entry = doc.answers[key];
       if (!KEY_RE.test(key) || !validRecord(entry)) return;
+      var value = cleanValue(entry.value);
+      if (value === null) return;
       var mine = getRecord(key);
       if (mine && time(mine.updated) >= time(entry.updated)) {
         kept += 1;
         return;
       }
-      setRecord(key, { value: entry.value, updated: entry.updated });
+      setRecord(key, { value: value, updated: entry.updated });
       loaded += 1;
     });
     drawAll();

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from workbook import templating
+from workbook import templating, urls
 from workbook.errors import Problem, SourceLocation
 from workbook.job import BuildContext, ClientJob, StageView
 from workbook.outputs import page_data
@@ -85,9 +85,22 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
 
     def page(template: str, relative: str, root: str, **extra: Any) -> None:
         try:
-            html = ctx.template(template).render({**common, "root": root, **extra})
+            html = templating.render_capped(
+                ctx.template(template), {**common, "root": root, **extra}
+            )
         except jinja2.TemplateError as exc:
             problems.append(templating.template_problem(exc, _template_path(ctx, template)))
+            return
+        bad = urls.unsafe_urls(html)
+        if bad:
+            problems.append(
+                Problem(
+                    SourceLocation(_template_path(ctx, template)),
+                    f"the page {relative} has an unsafe address: {bad[0]}",
+                    "links may go to https:, mailto: or pages of the site; images and "
+                    "scripts must come from inside the site",
+                )
+            )
             return
         files[relative] = html.encode("utf-8")
 

@@ -1,0 +1,58 @@
+"""The URL rule of a built page: links to https:, mailto: and inside the site; sources inside only.
+
+Markdown links are checked as they are parsed (``markdown.safe_url``). The page
+layouts can put any value in an attribute, so every rendered page is checked
+again here: a profile value that lands in ``href`` cannot become
+``javascript:``, and nothing is loaded from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ATTR = re.compile(
+    r"""\s(href|src|action|formaction|poster|srcset|data|background|xlink:href)\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+_STRIP = re.compile(r"[\t\n\r]")
+LINK_SCHEMES = ("https", "mailto")
+
+
+def _clean(url: str) -> str:
+    """The URL as a browser reads it: entities decoded, tabs and newlines dropped, trimmed."""
+    return _STRIP.sub("", html.unescape(url)).strip("".join(map(chr, range(33))))
+
+
+def safe_link(url: str) -> bool:
+    """``href``: https:, mailto:, in-page anchors and relative paths."""
+    url = _clean(url)
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return scheme.group(1).lower() in LINK_SCHEMES
+    return not url.startswith(("/", "\\"))
+
+
+def safe_source(url: str) -> bool:
+    """``src`` and friends: only files inside the site (relative, no scheme, no host)."""
+    url = _clean(url)
+    return not _SCHEME.match(url) and not url.startswith(("/", "\\"))
+
+
+def unsafe_urls(page: str) -> list[str]:
+    """Every attribute of ``page`` whose URL breaks the rule, as ``attr="value"``."""
+    bad = []
+    for match in _ATTR.finditer(page):
+        attr = match.group(1).lower()
+        value = next(g for g in match.groups()[1:] if g is not None)
+        if attr == "href":
+            ok = safe_link(value)
+        elif attr == "srcset":
+            ok = all(safe_source(part.strip().split(" ")[0]) for part in value.split(","))
+        else:
+            ok = safe_source(value)
+        if not ok:
+            bad.append(f'{attr}="{value}"')
+    return bad
