@@ -17,13 +17,13 @@ from pathlib import Path
 
 import jinja2
 
-from workbook import templating, writer
+from workbook import bundle, templating, writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
-from workbook.outputs import site
+from workbook.outputs import pack, site
 from workbook.project import Project, load_project
 
-PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html")
+PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "pack.html")
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
 # Every output of a client, in order; each is ``render(ctx, job) -> (files, problems)``.
 OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[Problem]]], ...] = (
     site.render,
+    pack.render,
 )
 
 
@@ -165,12 +166,21 @@ def run(
     started = time.perf_counter()
     report = BuildReport()
     project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
+    out = output_root(project, options)
+    ctx = BuildContext(
+        project.root,
+        project.template_dirs,
+        project.exercises,
+        pdf=options.pdf,
+        dry=not write,
+        jobs=options.jobs,
+        out=out,
+        progress=progress,
+    )
     check_shared(project, ctx)
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
-    out = output_root(project, options)
     report.add(project.global_problems)
     clients = select(project, options)
     if write:
@@ -192,9 +202,12 @@ def run(
         if write:
             carry = _carry(out / cid, files) if options.stage else None
             writer.replace_folder(out / cid, files, carry=carry)
+            if options.bundle:
+                bundle.write_zip(out / cid, out / f"{cid}.zip", today)
             if progress:
                 progress(f"built {cid}")
         report.built.append(cid)
+    ctx.close()
     if write and options.prune and not options.clients:
         report.removed = prune(out, set(project.client_files) | set(project.client_problems))
     report.add(

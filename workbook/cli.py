@@ -111,7 +111,9 @@ def build(
         encrypt=encrypt,
         prune=prune,
     )
-    report = run(root, options, write=True)
+    stderr = click.get_text_stream("stderr")
+    show = (lambda line: click.echo(line, err=True)) if stderr.isatty() else None
+    report = run(root, options, write=True, progress=show)
     _print_problems(report, root)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
