@@ -42,12 +42,12 @@ _FIX = (
 def url_problem(url: str, *, loads: bool) -> str | None:
     """Why a URL has no place in a pack, or None. ``loads``: an image or stylesheet, not a link."""
     url = url.strip()
+    if url.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", url):
+        return "an absolute path reaches outside the project"
     scheme = _SCHEME.match(url)
     name = scheme.group(1).lower() if scheme else ""
     if name == "file":
         return "a file:// URL reaches the disk of whoever builds the pack"
-    if (not name and url.startswith(("/", "\\"))) or re.match(r"^[A-Za-z]:[\\/]", url):
-        return "an absolute path reaches outside the project"
     if not loads:
         return None if name in ("", "https", "http", "mailto") else f"a {name}: link"
     if name == "data":

@@ -70,22 +70,23 @@ def rating_series(fields: list[tuple[Exercise, Field]], answers: Answers) -> lis
     return out
 
 
-def progress_chart(series: Series) -> Markup:
-    """A bar per dated total, as inline SVG with a text table beside it for reading aloud."""
-    bar_w, row_h, label_w = 300, 22, 190
+def progress_chart(series: Series, colour: str = "#1f4e79") -> Markup:
+    """A bar per dated total, as inline SVG (attributes only: no page CSS reaches inside it),
+    with a table of the same figures beneath for reading aloud and copying."""
+    bar_w, row_h, left = 300, 22, 80
+    label_w = left + 60
+    font = 'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="10" fill="#1d232b"'
     height = row_h * len(series.points) + 6
     rows = []
     for i, p in enumerate(series.points):
         y = 3 + i * row_h
         width = round(bar_w * p.total / series.maximum) if series.maximum else 0
         rows.append(
-            f'<text x="0" y="{y + 15}" class="chart-label">{escape(p.date)}</text>'
-            f'<rect x="{label_w - 90}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" '
-            'class="chart-track"/>'
-            f'<rect x="{label_w - 90}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
-            'class="chart-bar"/>'
-            f'<text x="{label_w - 90 + bar_w + 8}" y="{y + 15}" class="chart-label">'
-            f"{p.total} / {series.maximum}</text>"
+            f'<text x="0" y="{y + 14}" {font}>{escape(p.date)}</text>'
+            f'<rect x="{left}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#e8ecf1"/>'
+            f'<rect x="{left}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
+            f'fill="{escape(colour)}"/>'
+            f'<text x="{left + bar_w + 8}" y="{y + 14}" {font}>{p.total} / {series.maximum}</text>'
         )
     svg = (
         f'<svg class="chart" role="img" aria-hidden="true" width="{label_w + bar_w + 10}" '

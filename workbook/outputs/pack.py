@@ -116,13 +116,15 @@ class _Stages:
         }
 
     def _check(self, exercise: Exercise, text: str, html: str) -> None:
-        for line, what in scan_markdown(text):
+        """The Markdown names the line; its HTML is checked too, in case a drawing slipped."""
+        found = scan_markdown(text)
+        for line, what in found:
             self.problems.append(
                 Problem(
                     SourceLocation(exercise.path, line), f"{what} (exercise '{exercise.id}')", _FIX
                 )
             )
-        for what in scan_html(html):
+        for what in [] if found else scan_html(html):
             self.problems.append(
                 Problem(SourceLocation(exercise.path), f"{what} (exercise '{exercise.id}')", _FIX)
             )
@@ -223,7 +225,8 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
             plans.append((f"packs/{view.slug}.pdf", html))
         if job.only_stage is None:
             series = record.rating_series(built.fields, job.answers)
-            charts = [record.progress_chart(s) for s in series]
+            colour = job.settings.firm.colours.primary
+            charts = [record.progress_chart(s, colour) for s in series]
             html = pack_html(ctx, job, built.stages, engagement=True, logo=logo, progress=charts)
             plans.append(("packs/engagement.pdf", html))
     except jinja2.TemplateError as exc:
