@@ -94,6 +94,21 @@ def render_png(path: Path, out: Path, page: int = 1, dpi: int = 40) -> Path:
     return prefix.with_suffix(".png")
 
 
+def pdfium_page(path: Path, page: int = 0) -> tuple[str, float]:
+    """A page's text and ink share through PDFium, a second, independent reader."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        handle = document[page]
+        words = handle.get_textpage().get_text_range()
+        image = handle.render(scale=0.5).to_pil().convert("L")
+        counts = image.histogram()
+        return words, sum(counts[:240]) / sum(counts)
+    finally:
+        document.close()
+
+
 def ink(png: Path) -> float:
     """The share of pixels that are not white: 0 is a blank page."""
     counts = Image.open(png).convert("L").histogram()

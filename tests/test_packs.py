@@ -18,6 +18,7 @@ from pdf_tools import (
     link_uris,
     page_size,
     page_texts,
+    pdfium_page,
     render_png,
     text,
 )
@@ -96,6 +97,10 @@ def test_a_pack_per_released_stage_and_the_engagement(example_site: Path) -> Non
         "03-goal-setting.pdf",
         "engagement.pdf",
     ]
+    stage = (example_site / "site" / "jordan-rivera" / "01-relationship" / "index.html").read_text()
+    assert 'href="../packs/01-relationship.pdf"' in stage
+    home = (example_site / "site" / "jordan-rivera" / "index.html").read_text()
+    assert 'href="packs/engagement.pdf"' in home
 
 
 def test_stage_pack_reads_back(example_site: Path, tmp_path: Path) -> None:
@@ -202,6 +207,8 @@ def test_right_to_left_names_and_letter_paper(
     assert all(used.values())
     assert "Noto-Sans-Arabic-Bold" in used and "Noto-Sans-Hebrew" in used
     assert ink(render_png(pdf, tmp_path, 1)) > 0.005
+    words, shade = pdfium_page(pdf)
+    assert "Atelier Éléonore" in words and "נועה כהן" in words and shade > 0.005
 
 
 def test_no_pdf_skips_packs(make_project: Callable[..., Path]) -> None:
@@ -210,6 +217,7 @@ def test_no_pdf_skips_packs(make_project: Callable[..., Path]) -> None:
     assert report.problems == []
     assert (root / "site" / "alex" / "index.html").is_file()
     assert not (root / "site" / "alex" / "packs").exists()
+    assert "packs/" not in (root / "site" / "alex" / "01-start" / "index.html").read_text()
 
 
 def test_a_rebuild_with_nothing_changed_renders_nothing(make_project: Callable[..., Path]) -> None:

@@ -161,7 +161,9 @@ class PackRenderer:
             return results
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_pool_context())
-        futures = {self._pool.submit(render_pdf, t): t for t in tasks}
+        # The longest first (the engagement pack), so the others fill the remaining cores.
+        ordered = sorted(tasks, key=lambda t: len(t.html), reverse=True)
+        futures = {self._pool.submit(render_pdf, t): t for t in ordered}
         done: dict[str, RenderResult] = {}
         for future in as_completed(futures):
             result = future.result()
