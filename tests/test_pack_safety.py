@@ -160,6 +160,23 @@ def test_hostile_content_is_reported_by_check_and_skipped_by_no_pdf(
     assert report.problems == []
 
 
+def test_the_command_line_names_the_exercise_without_a_traceback(
+    make_project: Callable[..., Path],
+) -> None:
+    from conftest import run_workbook
+
+    root = make_project(
+        {"content/exercises/hello.md": EXERCISE.format(line="![x](file:///etc/passwd)")}
+    )
+    done = run_workbook(["build", "--today", "2026-12-01"], root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(
+        "content/exercises/hello.md:8: the image 'file:///etc/passwd' cannot go in a pack: "
+        "a file:// URL reaches the disk of whoever builds the pack (exercise 'hello') — "
+    )
+
+
 def _layout(extra: str) -> str:
     from workbook import defaults
 
