@@ -129,6 +129,7 @@ def test_stage_pack_reads_back(example_site: Path, tmp_path: Path) -> None:
     assert attachments(pdf) == []
     assert not any(u.startswith("file:") for u in link_uris(pdf))
     assert b"file://" not in pdf.read_bytes()
+    assert str(example_site).encode() not in pdf.read_bytes()  # no trace of the coach's disk
     for page in (1, 2, 4):
         assert ink(render_png(pdf, tmp_path, page)) > 0.005
 
@@ -320,3 +321,30 @@ def test_bundle_writes_a_deterministic_zip(make_project: Callable[..., Path]) ->
     (root / "site" / "alex").rename(root / "elsewhere")  # nothing comes from the cache
     run(root, build(root, bundle=True))
     assert archive.read_bytes() == first
+
+
+def test_stage_builds_only_that_pack_and_keeps_the_others(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project({"workbook.yml": "release: all\n"})
+    run(root, build(root))
+    packs = root / "site" / "alex" / "packs"
+    engagement = (packs / "engagement.pdf").read_bytes()
+    answers_file(root, "alex", "a.json", "2026-11-01T09:00:00Z", {"goodbye/ready": 4})
+    lines: list[str] = []
+    report = run(root, build(root, stage="later"), progress=lines.append)
+    assert report.problems == []
+    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
+        "alex/packs/02-later.pdf"
+    ]
+    assert sorted(p.name for p in packs.glob("*.pdf")) == [
+        "01-start.pdf",
+        "02-later.pdf",
+        "engagement.pdf",
+    ]
+    assert (packs / "engagement.pdf").read_bytes() == engagement  # carried over as it was
+    lines.clear()
+    run(root, build(root), progress=lines.append)  # the full build catches up the engagement
+    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
+        "alex/packs/engagement.pdf"
+    ]
