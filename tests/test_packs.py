@@ -146,7 +146,7 @@ def test_answers_are_printed_in_place(example_site: Path) -> None:
     packs = example_site / "site" / "jordan-rivera" / "packs"
     first = text(packs / "01-relationship.pdf")
     assert "That my team leads make the everyday calls themselves." in first
-    assert "\u2713" in first  # the ticked checklist items
+    assert "\u2714" in first  # the ticked checklist items
     second = text(packs / "02-current-reality.pdf")
     assert "Winter bed pressures" in second and "Corridor waits" in second
     assert "Total 10 of 50" in second  # the newest rating answer: 5 + 5

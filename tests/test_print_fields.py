@@ -83,7 +83,7 @@ def test_answers_print_in_place_of_blank_space() -> None:
     )
     assert "pf-rule" not in html.split("pf-scale")[0]
     assert '<span class="pf-dot pf-on">4</span>' in html
-    assert html.count('<span class="pf-box pf-on">\u2713</span>') == 2
+    assert html.count('<span class="pf-box pf-on">\u2714</span>') == 2
     assert "Total</th>" in html and "7 of 8" in html
     assert "<td>Hand over the review</td><td>Me</td><td>March</td>" in html
     assert html.count("<tr><td></td><td></td><td></td></tr>") == 2  # the rows left blank

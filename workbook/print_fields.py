@@ -18,7 +18,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from workbook.fields import Parsed, _question
 
-TICK = "\u2713"  # ✓, drawn from the pack's fonts (DejaVu Sans has it)
+TICK = "\u2714"  # ✔ heavy check mark, from DejaVu Sans (embedded like every font)
 
 
 def _int(value: Any) -> int | None:
