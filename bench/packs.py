@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--write", type=Path, help="write the figures as Markdown here")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_example(Path(tmp) / "example")
         _, done = workbook_round(root)  # warm-up: fonts, templates, parses
@@ -150,7 +151,8 @@ def main() -> None:
     if args.write:
         machine = (
             f"{platform.machine()}, {jobs} cores, Python {platform.python_version()}, "
-            f"WeasyPrint {weasyprint.__version__}"
+            f"WeasyPrint {weasyprint.__version__}; load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after: other work on the machine slows both columns alike"
         )
         args.write.write_text(
             "# Pack rendering benchmark\n\n"
