@@ -2,4 +2,5 @@
 
 from workbook.cli import entry
 
-entry()
+if __name__ == "__main__":  # worker processes (spawn) import this module without running it
+    entry()

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import jinja2
 
-from workbook import templating, writer
+from workbook import bundle, templating, writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
-from workbook.outputs import calendar, encrypt, progress, site
+from workbook.outputs import calendar, encrypt, pack, progress, site
 from workbook.project import Project, load_project
 
-PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html")
+PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html", "pack.html")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[
     site.render,
     progress.render,
     calendar.render,
+    pack.render,
 )
 
 
@@ -170,12 +171,21 @@ def run(
     started = time.perf_counter()
     report = BuildReport()
     project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
+    out = output_root(project, options)
+    ctx = BuildContext(
+        project.root,
+        project.template_dirs,
+        project.exercises,
+        pdf=options.pdf,
+        dry=not write,
+        jobs=options.jobs,
+        out=out,
+        progress=progress,
+    )
     check_shared(project, ctx)
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
-    out = output_root(project, options)
     if options.out is not None and _overlaps_sources(project.root, out):
         raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
     report.add(project.global_problems)
@@ -225,10 +235,13 @@ def run(
             if folder != cid and (out / cid / "index.html").is_file():
                 writer.remove(out / cid)  # the client's earlier, unencrypted site
                 report.notes.append(f"{cid}: removed {out.name}/{cid}/ (now encrypted)")
+            if options.bundle:
+                bundle.write_zip(out / folder, out / f"{folder}.zip", today)
             if progress:
                 progress(f"built {cid}")
         report.built.append(cid)
     report.notes += lock.notes
+    ctx.close()
     if write and options.prune and not options.clients:
         known = set(project.client_files) | set(project.client_problems)
         report.removed = prune(out, known | lock.known_folders(known))

@@ -135,7 +135,9 @@ def build(
         opaque_folders=opaque_folders,
         unencrypted=unencrypted,
     )
-    report = run(root, options, write=True)
+    stderr = click.get_text_stream("stderr")
+    show = (lambda line: click.echo(line, err=True)) if stderr.isatty() else None
+    report = run(root, options, write=True, progress=show)
     _print_problems(report, root)
     for note in report.notes:
         click.echo(note)

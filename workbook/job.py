@@ -8,9 +8,11 @@ process pool, a distributed executor) wraps it without changing it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -18,6 +20,9 @@ from workbook import templating
 from workbook.answers import Answers
 from workbook.models import Client, Exercise, Programme, Settings, Stage
 from workbook.personalise import Personaliser
+
+if TYPE_CHECKING:
+    from workbook.pack_render import PackRenderer
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,22 @@ class BuildContext:
     root: Path
     template_dirs: list[Path]
     exercises: dict[str, Exercise]
+    pdf: bool = True  # --no-pdf: False, and no pack is made
+    dry: bool = False  # `workbook check`: outputs check their inputs but render nothing costly
+    jobs: int | None = None  # --jobs: processes that render packs
+    out: Path | None = None  # the output root: where the previous packs are (the pack cache)
+    progress: Callable[[str], None] | None = None
+
+    @cached_property
+    def packs(self) -> PackRenderer:
+        from workbook.pack_render import PackRenderer  # loads WeasyPrint: only when packs are made
+
+        return PackRenderer(self.jobs, self.progress)
+
+    def close(self) -> None:
+        """Stop worker processes this context started."""
+        if "packs" in self.__dict__:
+            self.packs.close()
 
     @cached_property
     def personaliser(self) -> Personaliser:

@@ -23,7 +23,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from workbook import fields
+from workbook import fields, print_fields
 from workbook.errors import Problem, SourceLocation
 
 CALLOUTS = ("note", "tip", "warning")
@@ -141,7 +141,10 @@ def _render_field(
     self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     parsed = tokens[idx].meta["parsed"]
-    return "" if parsed is None else fields.render_field(self, parsed, options, env)
+    if parsed is None:
+        return ""
+    draw = print_fields.render_field if env.get("medium") == "print" else fields.render_field
+    return draw(self, parsed, options, env)
 
 
 def _render_callout(
@@ -242,8 +245,16 @@ def parse(
 
 
 def render(
-    tokens: list[Token], *, edition: str, exercise: str, values: dict[str, Any] | None = None
+    tokens: list[Token],
+    *,
+    edition: str,
+    exercise: str,
+    values: dict[str, Any] | None = None,
+    medium: str = "screen",
 ) -> str:
-    """Render tokens for one edition, pre-filling fields with ``values`` (field id → value)."""
-    env = {"edition": edition, "exercise": exercise, "values": values or {}}
+    """Render tokens for one edition, pre-filling fields with ``values`` (field id → value).
+
+    ``medium`` is ``screen`` (form controls, the site) or ``print`` (drawn for a pen, the packs).
+    """
+    env = {"edition": edition, "exercise": exercise, "values": values or {}, "medium": medium}
     return MD.renderer.render(tokens, MD.options, env)

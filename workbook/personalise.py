@@ -28,6 +28,7 @@ class Page:
 
     html: str
     fields: tuple[Field, ...]
+    text: str = ""  # the personalised Markdown it was drawn from (packs scan its URLs)
 
 
 def client_context(
@@ -79,24 +80,27 @@ class Personaliser:
         *,
         edition: str,
         values: dict[str, Any],
+        medium: str = "screen",
     ) -> tuple[Page | None, list[Problem]]:
-        """Personalise and draw one exercise for one client."""
+        """Personalise and draw one exercise for one client, on screen or for print."""
         if exercise.has_jinja:
             try:
                 template = self.env.get_template(f"exercise:{exercise.id}")
                 text = templating.render_capped(template, {**context, "stage": plain(stage)})
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
-            tokens, report = markdown.parse(
-                templating.restore_keys(text), exercise.path, exercise.id
-            )
+            text = templating.restore_keys(text)
+            tokens, report = markdown.parse(text, exercise.path, exercise.id)
         else:
             if exercise.id not in self._static:
                 self._static[exercise.id] = markdown.parse(
                     exercise.body, exercise.path, exercise.id
                 )
             tokens, report = self._static[exercise.id]
+            text = exercise.body
         if report.problems:
             return None, report.problems
-        html = markdown.render(tokens, edition=edition, exercise=exercise.id, values=values)
-        return Page(html, tuple(report.fields)), []
+        html = markdown.render(
+            tokens, edition=edition, exercise=exercise.id, values=values, medium=medium
+        )
+        return Page(html, tuple(report.fields), text), []

@@ -80,6 +80,7 @@ def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Pr
         "lang": job.language,
         "today": job.today,
         "logo": _logo_name(job),
+        "packs": ctx.pdf,  # link the printable packs (outputs/pack.py) unless --no-pdf
     }
     context = client_context(client, job.settings.firm, job.programme, job.answers, job.today)
 

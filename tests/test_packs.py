@@ -1,0 +1,350 @@
+"""Printable packs, end to end: build real projects, then read the PDFs back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pdf_tools import (
+    A4,
+    LETTER,
+    attachments,
+    fonts,
+    ink,
+    is_tagged,
+    link_uris,
+    page_size,
+    page_texts,
+    pdfium_page,
+    render_png,
+    text,
+)
+
+from workbook.build import BuildOptions, run
+
+TODAY = "2026-12-01"
+pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+
+
+def answers_file(root: Path, client: str, name: str, updated: str, values: dict) -> None:
+    folder = root / "clients" / f"{client}.answers"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "format": "workbook-answers/1",
+        "client": client,
+        "exported": updated,
+        "answers": {k: {"value": v, "updated": updated} for k, v in values.items()},
+    }
+    (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def build(root: Path, *args: str, **kw: object) -> BuildOptions:
+    import datetime as dt
+
+    return BuildOptions(clients=args, today=dt.date.fromisoformat(TODAY), **kw)  # type: ignore[arg-type]
+
+
+# ---- the example project ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project built once for Jordan (current stage: 3 of 9), with answers."""
+    from conftest import EXAMPLE_PARTS, REPO
+
+    root = tmp_path_factory.mktemp("example")
+    for part in EXAMPLE_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, root / part)
+        elif src.is_file():
+            shutil.copy2(src, root / part)
+    answers_file(
+        root,
+        "jordan-rivera",
+        "first.json",
+        "2026-09-20T10:00:00Z",
+        {
+            "coaching-agreement/hopes": "That my team leads make the everyday calls themselves.",
+            "coaching-agreement/agreed": ["purpose", "logistics"],
+            "reasons-for-coaching/readiness": 7,
+            "leadership-self-assessment/self-assessment": {"explains-intent": 3, "stays-calm": 4},
+            "role-and-challenges/challenges": [["Winter bed pressures", "Corridor waits", "", ""]],
+        },
+    )
+    answers_file(
+        root,
+        "jordan-rivera",
+        "second.json",
+        "2026-11-20T10:00:00Z",
+        {"leadership-self-assessment/self-assessment": {"explains-intent": 5, "stays-calm": 5}},
+    )
+    report = run(root, build(root, "jordan-rivera"))
+    assert report.problems == [] and report.built == ["jordan-rivera"]
+    report = run(root, build(root, "jordan-rivera", edition="coach"))
+    assert report.problems == []
+    return root
+
+
+def test_a_pack_per_released_stage_and_the_engagement(example_site: Path) -> None:
+    packs = example_site / "site" / "jordan-rivera" / "packs"
+    assert sorted(p.name for p in packs.glob("*.pdf")) == [
+        "01-relationship.pdf",
+        "02-current-reality.pdf",
+        "03-goal-setting.pdf",
+        "engagement.pdf",
+    ]
+    stage = (example_site / "site" / "jordan-rivera" / "01-relationship" / "index.html").read_text()
+    assert 'href="../packs/01-relationship.pdf"' in stage
+    home = (example_site / "site" / "jordan-rivera" / "index.html").read_text()
+    assert 'href="packs/engagement.pdf"' in home
+
+
+def test_stage_pack_reads_back(example_site: Path, tmp_path: Path) -> None:
+    pdf = example_site / "site" / "jordan-rivera" / "packs" / "01-relationship.pdf"
+    pages = page_texts(pdf)
+    assert len(pages) >= 6
+    cover = pages[0]
+    for expected in (
+        "Harbour Leadership Partners",
+        "Establishing the coaching relationship",
+        "Jordan Rivera",
+        "Helen Ashworth",
+        "1 December 2026",
+        "STAGE 1 OF 9",
+    ):
+        assert expected in cover
+    assert "Contents" in pages[1] and "Our coaching agreement" in pages[1]
+    assert "What helps" in pages[2] and "What to avoid" in pages[2]
+    assert f"Page 2 of {len(pages)}" in pages[1]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert page_size(pdf) == A4
+    assert is_tagged(pdf)
+    used = fonts(pdf)
+    assert used and all(used.values()), used
+    assert any(name.startswith("Noto-Sans") for name in used)
+    assert attachments(pdf) == []
+    assert not any(u.startswith("file:") for u in link_uris(pdf))
+    assert b"file://" not in pdf.read_bytes()
+    assert str(example_site).encode() not in pdf.read_bytes()  # no trace of the coach's disk
+    for page in (1, 2, 4):
+        assert ink(render_png(pdf, tmp_path, page)) > 0.005
+
+
+def test_contents_gives_page_numbers(example_site: Path) -> None:
+    pdf = example_site / "site" / "jordan-rivera" / "packs" / "01-relationship.pdf"
+    pages = page_texts(pdf)
+    contents = pages[1]
+    start = next(i for i, p in enumerate(pages) if "Our coaching agreement" in p and i > 2) + 1
+    assert f"Our coaching agreement {start}" in contents
+
+
+def test_answers_are_printed_in_place(example_site: Path) -> None:
+    packs = example_site / "site" / "jordan-rivera" / "packs"
+    first = text(packs / "01-relationship.pdf")
+    assert "That my team leads make the everyday calls themselves." in first
+    assert "\u2714" in first  # the ticked checklist items
+    second = text(packs / "02-current-reality.pdf")
+    assert "Winter bed pressures" in second and "Corridor waits" in second
+    assert "Total 10 of 50" in second  # the newest rating answer: 5 + 5
+
+
+def test_engagement_pack_is_the_record(example_site: Path) -> None:
+    pdf = example_site / "site" / "jordan-rivera" / "packs" / "engagement.pdf"
+    body = text(pdf)
+    for expected in (
+        "Your coaching engagement",
+        "Delegate operational decisions to team leads",  # goals
+        "Agree a map of who decides what with the team leads",  # milestones
+        "Priya Raman",  # sponsor
+        "Our coaching agreement",  # the agreement exercise
+        "Stage 3: Setting goals",
+        "Progress",
+        "7 of 50",  # the first self-assessment total
+        "10 of 50",  # and the second
+    ):
+        assert expected in body, expected
+    assert "Establishing the coaching relationship" in body
+    assert "Action plan" not in body.split("Contents")[1][:2000]  # stage 4 is not released
+
+
+def test_coach_notes_only_in_the_coach_edition(example_site: Path) -> None:
+    client = text(example_site / "site" / "jordan-rivera" / "packs" / "01-relationship.pdf")
+    coach = text(example_site / "coach" / "jordan-rivera" / "packs" / "01-relationship.pdf")
+    note = "Go through the checklist in the first session"
+    assert note not in client and "COACH NOTE" not in client
+    assert note in coach and "COACH NOTE" in coach and "Coach edition" in coach
+
+
+def test_accents_survive(example_project: Path) -> None:
+    report = run(example_project, build(example_project, "sofia-marquez"))
+    assert report.problems == []
+    pdf = example_project / "site" / "sofia-marquez" / "packs" / "engagement.pdf"
+    assert "Sofía Márquez" in page_texts(pdf)[0]
+
+
+# ---- small projects -------------------------------------------------------------------------
+
+
+def test_right_to_left_names_and_letter_paper(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_project(
+        {
+            "workbook.yml": "paper: Letter\nfirm: {name: Atelier Éléonore}\n",
+            "clients/alex.yml": "name: ليلى حداد\ncoach: {name: נועה כהן}\nprogramme: mini\n",
+        }
+    )
+    report = run(root, build(root))
+    assert report.problems == []
+    pdf = root / "site" / "alex" / "packs" / "01-start.pdf"
+    assert page_size(pdf) == LETTER
+    cover = page_texts(pdf)[0]
+    assert "ليلى حداد" in cover and "נועה כהן" in cover and "Atelier Éléonore" in cover
+    used = fonts(pdf)
+    assert all(used.values())
+    assert "Noto-Sans-Arabic-Bold" in used and "Noto-Sans-Hebrew" in used
+    assert ink(render_png(pdf, tmp_path, 1)) > 0.005
+    words, shade = pdfium_page(pdf)
+    assert "Atelier Éléonore" in words and "נועה כהן" in words and shade > 0.005
+
+
+def test_no_pdf_skips_packs(make_project: Callable[..., Path]) -> None:
+    root = make_project()
+    report = run(root, build(root, pdf=False))
+    assert report.problems == []
+    assert (root / "site" / "alex" / "index.html").is_file()
+    assert not (root / "site" / "alex" / "packs").exists()
+    assert "packs/" not in (root / "site" / "alex" / "01-start" / "index.html").read_text()
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(make_project: Callable[..., Path]) -> None:
+    root = make_project()
+    lines: list[str] = []
+    run(root, build(root), progress=lines.append)
+    rendered = [line for line in lines if ".pdf:" in line]
+    assert len(rendered) == 2  # 01-start and engagement, each reported as it finished
+    first = (root / "site" / "alex" / "packs" / "01-start.pdf").read_bytes()
+
+    lines.clear()
+    report = run(root, build(root), progress=lines.append)
+    assert report.problems == []
+    assert [line for line in lines if ".pdf:" in line] == []
+    assert (root / "site" / "alex" / "packs" / "01-start.pdf").read_bytes() == first
+
+    answers_file(root, "alex", "a.json", "2026-11-01T09:00:00Z", {"hello/first": "Curiosity."})
+    lines.clear()
+    run(root, build(root), progress=lines.append)
+    assert len([line for line in lines if ".pdf:" in line]) == 2
+    assert "Curiosity." in text(root / "site" / "alex" / "packs" / "01-start.pdf")
+
+    css = root / "templates" / "assets" / "pack.css"  # an asset the packs fetched
+    css.parent.mkdir(parents=True)
+    from workbook import defaults
+
+    css.write_text(
+        (defaults.templates() / "assets" / "pack.css").read_text() + "\nh1 { color: red; }\n"
+    )
+    lines.clear()
+    run(root, build(root), progress=lines.append)
+    assert len([line for line in lines if ".pdf:" in line]) == 2
+
+
+def test_parallel_and_serial_renders_agree(make_project: Callable[..., Path]) -> None:
+    root = make_project({"workbook.yml": "release: all\n"})
+    run(root, build(root, jobs=2, out=root / "two"))
+    run(root, build(root, jobs=1, out=root / "one"))
+    names = sorted(p.name for p in (root / "one" / "alex" / "packs").glob("*.pdf"))
+    assert names == ["01-start.pdf", "02-later.pdf", "engagement.pdf"]
+    for name in names:
+        assert text(root / "two" / "alex" / "packs" / name) == text(
+            root / "one" / "alex" / "packs" / name
+        )
+
+
+def test_print_fields_in_a_pack(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    exercise = """\
+---
+title: Fields
+kind: exercise
+---
+
+::: {.prompt #p lines=3}
+Prompt question?
+:::
+
+::: {.scale #s min=0 max=4 low="Low end" high="High end"}
+Scale question?
+:::
+
+::: {.table #t columns="Step|Owner|Due" rows=2}
+Table question?
+:::
+
+::: {.choice #c}
+Choice question?
+
+- Option one
+- Option two
+:::
+"""
+    root = make_project({"content/exercises/hello.md": exercise})
+    report = run(root, build(root))
+    assert report.problems == []
+    body = text(root / "site" / "alex" / "packs" / "01-start.pdf")
+    for expected in (
+        "Prompt question?",
+        "Scale question? 0 1 2 3 4 Low end High end",
+        "Step Owner Due",
+        "Choice question? Tick one. Option one Option two",
+    ):
+        assert expected in body, expected
+
+
+def test_bundle_writes_a_deterministic_zip(make_project: Callable[..., Path]) -> None:
+    import zipfile
+
+    root = make_project()
+    run(root, build(root, bundle=True))
+    archive = root / "site" / "alex.zip"
+    first = archive.read_bytes()
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        assert "index.html" in names and "packs/01-start.pdf" in names
+        assert "packs/engagement.pdf" in names and "assets/pack.css" in names
+        assert not any(n.startswith(".") or "/." in n for n in names)
+        assert {i.date_time[:3] for i in z.infolist()} == {(2026, 12, 1)}
+        assert z.read("packs/01-start.pdf") == (root / "site/alex/packs/01-start.pdf").read_bytes()
+    (root / "site" / "alex").rename(root / "elsewhere")  # nothing comes from the cache
+    run(root, build(root, bundle=True))
+    assert archive.read_bytes() == first
+
+
+def test_stage_builds_only_that_pack_and_keeps_the_others(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project({"workbook.yml": "release: all\n"})
+    run(root, build(root))
+    packs = root / "site" / "alex" / "packs"
+    engagement = (packs / "engagement.pdf").read_bytes()
+    answers_file(root, "alex", "a.json", "2026-11-01T09:00:00Z", {"goodbye/ready": 4})
+    lines: list[str] = []
+    report = run(root, build(root, stage="later"), progress=lines.append)
+    assert report.problems == []
+    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
+        "alex/packs/02-later.pdf"
+    ]
+    assert sorted(p.name for p in packs.glob("*.pdf")) == [
+        "01-start.pdf",
+        "02-later.pdf",
+        "engagement.pdf",
+    ]
+    assert (packs / "engagement.pdf").read_bytes() == engagement  # carried over as it was
+    lines.clear()
+    run(root, build(root), progress=lines.append)  # the full build catches up the engagement
+    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
+        "alex/packs/engagement.pdf"
+    ]

@@ -1,0 +1,106 @@
+"""The engagement's record for the packs: rating scores over time, drawn as a small chart.
+
+Rating fields total to a score (DESIGN.md); exercises with the same
+``tracks:`` value form one series, so a self-assessment at the start and
+again near the end are read side by side. :func:`progress_chart` is the one
+place the chart is drawn, so a richer chart (the site's progress page) can
+replace it without touching the pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from workbook.answers import Answers
+from workbook.models import Exercise, Field
+
+
+@dataclass(frozen=True)
+class Point:
+    """One dated total of a rating field."""
+
+    date: str  # YYYY-MM-DD, from the answer's ``updated``
+    exercise: str  # the exercise's title
+    total: int
+
+
+@dataclass(frozen=True)
+class Series:
+    """The totals of one rating field (or one ``tracks`` series of them) over time."""
+
+    title: str
+    maximum: int
+    points: tuple[Point, ...]
+
+
+def rating_total(field: Field, value: Any) -> int | None:
+    """The score of a rating answer: the sum of its items' scores; None when unanswered."""
+    if not isinstance(value, dict):
+        return None
+    keys = {item.key for item in field.items}
+    scores = [v for k, v in value.items() if k in keys and isinstance(v, int) and v > 0]
+    return sum(scores) if scores else None
+
+
+def rating_series(fields: list[tuple[Exercise, Field]], answers: Answers) -> list[Series]:
+    """Every answered rating field's totals over time, series grouped by ``tracks``."""
+    groups: dict[tuple[str, str], list[tuple[Exercise, Field]]] = {}
+    for exercise, field in fields:
+        if field.kind == "rating":
+            groups.setdefault((exercise.tracks or exercise.id, field.id), []).append(
+                (exercise, field)
+            )
+    out = []
+    for members in groups.values():
+        points = []
+        maximum = 0
+        for exercise, field in members:
+            maximum = max(maximum, int(field.attrs["scale"]) * len(field.items))
+            for answer in answers.history.get(f"{exercise.id}/{field.id}", []):
+                total = rating_total(field, answer.value)
+                if total is not None:
+                    points.append(Point(answer.updated[:10], exercise.title, total))
+        if points:
+            points.sort(key=lambda p: p.date)
+            first = members[0][0]
+            out.append(Series(first.title, maximum, tuple(points)))
+    return out
+
+
+def progress_chart(series: Series, colour: str = "#1f4e79") -> Markup:
+    """A bar per dated total, as inline SVG (attributes only: no page CSS reaches inside it),
+    with a table of the same figures beneath for reading aloud and copying."""
+    bar_w, row_h, left = 300, 22, 80
+    label_w = left + 60
+    font = 'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="10" fill="#1d232b"'
+    height = row_h * len(series.points) + 6
+    rows = []
+    for i, p in enumerate(series.points):
+        y = 3 + i * row_h
+        width = round(bar_w * p.total / series.maximum) if series.maximum else 0
+        rows.append(
+            f'<text x="0" y="{y + 14}" {font}>{escape(p.date)}</text>'
+            f'<rect x="{left}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#e8ecf1"/>'
+            f'<rect x="{left}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
+            f'fill="{escape(colour)}"/>'
+            f'<text x="{left + bar_w + 8}" y="{y + 14}" {font}>{p.total} / {series.maximum}</text>'
+        )
+    svg = (
+        f'<svg class="chart" role="img" aria-hidden="true" width="{label_w + bar_w + 10}" '
+        f'height="{height}" viewBox="0 0 {label_w + bar_w + 10} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>'
+    )
+    table = "".join(
+        f"<tr><td>{escape(p.date)}</td><td>{escape(p.exercise)}</td>"
+        f"<td>{p.total} of {series.maximum}</td></tr>"
+        for p in series.points
+    )
+    return Markup(
+        f'<figure class="progress-chart"><figcaption>{escape(series.title)}</figcaption>{svg}'
+        '<table class="chart-table"><thead><tr><th scope="col">Date</th>'
+        '<th scope="col">Exercise</th><th scope="col">Score</th></tr></thead>'
+        f"<tbody>{table}</tbody></table></figure>"
+    )
