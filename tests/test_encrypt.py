@@ -60,13 +60,15 @@ def test_encrypted_output_reveals_no_client_data_and_decrypts_to_the_page(
     example_project: Path, cli
 ) -> None:
     add_answer(example_project)
-    clear = cli(["build", "--today", "2026-11-23", "--out", "clear"], example_project)
+    clear = cli(["build", "--no-pdf", "--today", "2026-11-23", "--out", "clear"], example_project)
     assert clear.exit_code == 0, clear.output
     plain = (example_project / "clear/jordan-rivera/01-relationship/about-you.html").read_bytes()
     assert ANSWER_MARK.encode() in plain  # the answer is there to be hidden
 
     result = cli(
-        ["build", "--today", "2026-11-23", "--encrypt", "--opaque-folders"], example_project, ENV
+        ["build", "--no-pdf", "--today", "2026-11-23", "--encrypt", "--opaque-folders"],
+        example_project,
+        ENV,
     )
     assert result.exit_code == 0, result.output
     site = example_project / "site"
@@ -91,7 +93,7 @@ def test_encrypted_output_reveals_no_client_data_and_decrypts_to_the_page(
 def test_unchanged_build_is_byte_identical_and_a_change_touches_one_page(
     example_project: Path, cli
 ) -> None:
-    args = ["build", "jordan-rivera", "--today", "2026-11-23", "--encrypt"]
+    args = ["build", "--no-pdf", "jordan-rivera", "--today", "2026-11-23", "--encrypt"]
     assert cli(args, example_project, ENV).exit_code == 0
     folder = example_project / "site/jordan-rivera"
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -113,7 +115,7 @@ def test_unchanged_build_is_byte_identical_and_a_change_touches_one_page(
 
 
 def test_new_passphrase_means_new_salt(example_project: Path, cli) -> None:
-    args = ["build", "jordan-rivera", "--today", "2026-11-23", "--encrypt"]
+    args = ["build", "--no-pdf", "jordan-rivera", "--today", "2026-11-23", "--encrypt"]
     cli(args, example_project, ENV)
     manifest = example_project / "site/jordan-rivera" / MANIFEST
     salt = json.loads(manifest.read_text())["salt"]
@@ -125,7 +127,7 @@ def test_new_passphrase_means_new_salt(example_project: Path, cli) -> None:
 
 def test_encryption_needs_a_passphrase(make_project) -> None:
     root = make_project()
-    result = run_workbook(["build", "--encrypt"], root, env={"WORKBOOK_PASSPHRASE": ""})
+    result = run_workbook(["build", "--no-pdf", "--encrypt"], root, env={"WORKBOOK_PASSPHRASE": ""})
     assert result.returncode == 2
     assert "WORKBOOK_PASSPHRASE" in result.stderr and "Traceback" not in result.stderr
     assert not (root / "site").exists()
@@ -133,7 +135,7 @@ def test_encryption_needs_a_passphrase(make_project) -> None:
 
 def test_passphrase_file_inside_the_project_is_refused(make_project, cli) -> None:
     root = make_project()
-    result = cli(["build", "--encrypt", "--passphrase-file", "secret.txt"], root)
+    result = cli(["build", "--no-pdf", "--encrypt", "--passphrase-file", "secret.txt"], root)
     assert result.exit_code == 2
     assert "inside the project folder" in result.output
     assert not (root / "secret.txt").exists()
@@ -144,7 +146,7 @@ def test_first_build_generates_passphrases_prints_them_once_and_saves_them(
 ) -> None:
     root = make_project({"clients/bo.yml": MINI_CLIENT.replace("Alex", "Bo")})
     keys = tmp_path / "keys" / "passphrases"
-    first = cli(["build", "--encrypt", "--passphrase-file", str(keys)], root, {})
+    first = cli(["build", "--no-pdf", "--encrypt", "--passphrase-file", str(keys)], root, {})
     assert first.exit_code == 0, first.output
     saved = dict(
         line.split(": ", 1) for line in keys.read_text().splitlines() if not line.startswith("#")
@@ -152,7 +154,7 @@ def test_first_build_generates_passphrases_prints_them_once_and_saves_them(
     assert sorted(saved) == ["alex", "bo"] and saved["alex"] != saved["bo"]
     assert f"new passphrase for alex: {saved['alex']}" in first.output
     assert keys.stat().st_mode & 0o077 == 0
-    again = cli(["build", "--encrypt", "--passphrase-file", str(keys)], root, {})
+    again = cli(["build", "--no-pdf", "--encrypt", "--passphrase-file", str(keys)], root, {})
     assert "new passphrase" not in again.output
     home = (root / "site/alex/index.html").read_bytes()
     assert b"Alex Example" in open_page(home, saved["alex"])
@@ -163,7 +165,10 @@ def test_one_line_passphrase_file_serves_every_client(make_project, cli, tmp_pat
     root = make_project()
     keys = tmp_path / "one"
     keys.write_text("a shared passphrase: with a colon\n")
-    assert cli(["build", "--encrypt", "--passphrase-file", str(keys)], root, {}).exit_code == 0
+    assert (
+        cli(["build", "--no-pdf", "--encrypt", "--passphrase-file", str(keys)], root, {}).exit_code
+        == 0
+    )
     assert b"Alex" in open_page((root / "site/alex/index.html").read_bytes(), keys.read_text())
 
 
@@ -174,16 +179,16 @@ def test_profile_or_settings_turn_encryption_on(make_project, cli) -> None:
             "clients/bo.yml": MINI_CLIENT.replace("Alex", "Bo"),
         }
     )
-    assert cli(["build"], root, ENV).exit_code == 0
+    assert cli(["build", "--no-pdf"], root, ENV).exit_code == 0
     assert (root / "site/alex" / MANIFEST).is_file()
     assert b"Bo Example" in (root / "site/bo/index.html").read_bytes()
 
 
 def test_opaque_folder_replaces_the_clear_site_and_prune_keeps_it(make_project, cli) -> None:
     root = make_project()
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     assert (root / "site/alex/index.html").is_file()
-    result = cli(["build", "--encrypt", "--opaque-folders", "--prune"], root, ENV)
+    result = cli(["build", "--no-pdf", "--encrypt", "--opaque-folders", "--prune"], root, ENV)
     assert result.exit_code == 0, result.output
     folder = crypto.folder_name(PASS, "workbook", "alex")
     assert f"alex: encrypted, in site/{folder}/" in result.output
@@ -252,3 +257,17 @@ def test_packs_get_an_aes_256_password(make_project) -> None:
     assert reader.decrypt(PASS) != 0
     assert reader.metadata is not None and reader.metadata.title == "Workbook of Alex Example"
     assert "/AESV3" in str(reader.trailer["/Encrypt"]["/CF"])
+
+
+def test_real_packs_are_encrypted_pdfs_that_open_with_the_passphrase(make_project, cli) -> None:
+    from pypdf import PdfReader
+
+    root = make_project()
+    result = cli(["build", "--encrypt", "--today", "2026-11-23"], root, ENV)
+    assert result.exit_code == 0, result.output
+    pack = root / "site/alex/packs/01-start.pdf"
+    reader = PdfReader(io.BytesIO(pack.read_bytes()))
+    assert reader.is_encrypted
+    assert b"Alex Example" not in pack.read_bytes()
+    assert reader.decrypt(PASS) != 0
+    assert "Alex Example" in "".join(page.extract_text() for page in reader.pages)

@@ -59,7 +59,7 @@ def build_hostile(make_project, cli):
             "clients/alex.answers/2026-11-22.json": json.dumps(answer),
         }
     )
-    result = cli(["build", "--today", "2026-11-23"], root)
+    result = cli(["build", "--no-pdf", "--today", "2026-11-23"], root)
     assert result.exit_code == 0, result.output
     return root
 
@@ -102,7 +102,7 @@ title: Hello
 """
         }
     )
-    assert cli(["build", "--today", "2026-11-23"], root).exit_code == 0
+    assert cli(["build", "--no-pdf", "--today", "2026-11-23"], root).exit_code == 0
     page = (root / "site/alex/01-start/hello.html").read_text()
     body = page.split('<div class="exercise-body">')[1].split("</article>")[0]
     assert "<script" not in body and "<div onclick" not in body

@@ -23,7 +23,7 @@ def home_with(snippet: str) -> str:
 
 def expect_error(cli, make_project, files: dict[str, str], where: str, message: str) -> None:
     root = make_project(files)
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 1, result.output
     assert where in result.output and message in result.output, result.output
     assert not (root / "site/alex/index.html").exists()
@@ -97,7 +97,7 @@ def test_include_through_a_symlink_out_of_content_is_refused(
     secret.write_text("TOP SECRET")
     root = make_project({HELLO: exercise("{% include 'leak.md' %}")})
     (root / "content/leak.md").symlink_to(secret)
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 1 and "links outside its folder" in result.output
     assert "TOP SECRET" not in result.output
 
@@ -110,7 +110,7 @@ def test_markdown_attacks_render_as_text(cli, make_project) -> None:
         "<img src=x onerror=alert(1)>\n\n" + "> " * 2000 + "deep\n\n" + "[" * 5000 + "]" * 5000
     )
     root = make_project({HELLO: exercise(body)})
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     page = (root / "site/alex/01-start/hello.html").read_text()
     main = page.split('<div class="exercise-body">')[1]
     assert 'href="https://ok.example/"' in main
@@ -123,7 +123,7 @@ def test_markdown_attacks_render_as_text(cli, make_project) -> None:
 def test_field_attributes_with_markup_are_escaped(cli, make_project) -> None:
     body = '::: {.scale #b min=1 max=5 low="\\"><script>x</script>" high=\'<img src=x>\'}\nq\n:::'
     root = make_project({HELLO: exercise(body)})
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     page = (root / "site/alex/01-start/hello.html").read_text()
     assert "<script>x" not in page and "<img src=x>" not in page
     assert "&lt;img src=x&gt;" in page
@@ -162,7 +162,7 @@ def test_values_in_script_through_tojson_cannot_close_it(cli, make_project) -> N
         "programme: mini\n",
     }
     root = make_project(files)
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     home = (root / "site/alex/index.html").read_text()
     island = home.split('id="who">')[1].split("</script>")[0]
     assert island == '"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"'
@@ -175,14 +175,14 @@ def test_a_safe_href_from_a_profile_is_kept(cli, make_project) -> None:
         "custom: {site: 'https://example.org/?a=\"b\"&c=1'}\n",
     }
     root = make_project(files)
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     home = (root / "site/alex/index.html").read_text()
     assert 'href="https://example.org/?a=&#34;b&#34;&amp;c=1"' in home
 
 
 def test_bombs_in_a_real_process_leave_no_traceback(make_project) -> None:
     root = make_project({HELLO: exercise("{{ 'x' * 10**9 }}{{ 1/0 }}")})
-    result = run_workbook(["build"], root, timeout=60)
+    result = run_workbook(["build", "--no-pdf"], root, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("content/exercises/hello.md:4:"), result.stderr

@@ -49,7 +49,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 )
 def test_bad_file_names_are_located_errors(make_project, cli, files, message: str) -> None:
     root = make_project(files)
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 1
     assert message in result.output, result.output
     assert "Traceback" not in result.output
@@ -70,7 +70,7 @@ def test_links_out_of_the_project_are_refused(
     secret.write_text("name: SECRET OUTSIDE\ncoach: {name: C}\nprogramme: mini\n")
     root = make_project()
     (root / where).symlink_to(secret)
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 1
     assert f"{where}: this file links outside the project" in result.output
     assert "SECRET OUTSIDE" not in "".join(p.read_text() for p in (root / "site").rglob("*.html"))
@@ -86,7 +86,7 @@ def test_a_link_in_place_of_a_client_folder_is_replaced_not_followed(
     (root / "site").mkdir()
     (root / "site/alex").symlink_to(victim, target_is_directory=True)
     (root / "site/.alex.new").symlink_to(victim, target_is_directory=True)
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     assert snapshot(victim) == {"keep.txt": b"untouched"}
     assert not (root / "site/alex").is_symlink() and (root / "site/alex/index.html").is_file()
 
@@ -122,14 +122,14 @@ def test_failing_writes_leave_the_previous_output_whole(
     make_project, cli, monkeypatch: pytest.MonkeyPatch, fault, message: str
 ) -> None:
     root = make_project({"clients/bo.yml": MINI_CLIENT.replace("Alex", "Bo")})
-    assert cli(["build", "--today", "2026-11-01"], root).exit_code == 0
+    assert cli(["build", "--no-pdf", "--today", "2026-11-01"], root).exit_code == 0
     before = snapshot(root / "site")
     (root / "content/exercises/hello.md").write_text(
         (root / "content/exercises/hello.md").read_text().replace("welcome", "welcome back")
     )
     instance = fault()
     monkeypatch.setattr(writer, "Writer", lambda: instance)
-    result = cli(["build", "--today", "2026-11-02"], root)
+    result = cli(["build", "--no-pdf", "--today", "2026-11-02"], root)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "site/alex: could not write the output" in result.output
@@ -142,14 +142,14 @@ def test_interrupted_build_leftovers_are_cleaned(make_project, cli) -> None:
     root = make_project()
     (root / "site/.alex.new/01-start").mkdir(parents=True)
     (root / "site/.alex.new/01-start/hello.html").write_text("half")
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     assert sorted(p.name for p in (root / "site").iterdir()) == ["alex"]
 
 
 def test_nothing_is_written_outside_the_output_folder(make_project) -> None:
     root = make_project()
     before = {p for p in root.parent.rglob("*")}
-    result = run_workbook(["build", "--today", "2026-11-23"], root, timeout=60)
+    result = run_workbook(["build", "--no-pdf", "--today", "2026-11-23"], root, timeout=60)
     assert result.returncode == 0, result.stderr
     new = {p for p in root.parent.rglob("*")} - before
     assert new and all(p.is_relative_to(root / "site") for p in new)

@@ -117,7 +117,7 @@ def test_bad_profiles_are_located_errors(make_project, text: str, message: str) 
     root = make_project(
         {PROFILE: text.replace("coach: {name: C}", "coach: {name: C}\nprogramme: mini", 1)}
     )
-    result = run_workbook(["build"], root, timeout=60)
+    result = run_workbook(["build", "--no-pdf"], root, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{PROFILE}:" in result.stderr and message in result.stderr, result.stderr
@@ -125,13 +125,13 @@ def test_bad_profiles_are_located_errors(make_project, text: str, message: str) 
 
 def test_invalid_utf8_bom_and_crlf(make_project, cli) -> None:
     root = make_project({PROFILE: b"name: Al\xffex\ncoach: {name: C}\nprogramme: mini\n"})
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 1
     assert "clients/alex.yml:1: the file is not valid UTF-8 (byte 0xff)" in result.output
     root = make_project(
         {PROFILE: b"\xef\xbb\xbfname: Alex\r\ncoach: {name: C}\r\nprogramme: mini\r\n"}
     )
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     assert "Alex" in (root / "site/alex/index.html").read_text()
 
 
@@ -142,7 +142,7 @@ def test_yaml_1_1_words_stay_text(make_project, cli) -> None:
             "coach: {name: 'off'}\nprogramme: mini\n"
         }
     )
-    assert cli(["build"], root).exit_code == 0
+    assert cli(["build", "--no-pdf"], root).exit_code == 0
     home = (root / "site/alex/index.html").read_text()
     assert "Welcome, yes" in home and "Workbook for <strong>NO</strong>" in home
 
@@ -166,7 +166,7 @@ def test_names_made_of_syntax_are_text_everywhere(make_project, cli, name: str) 
             )
         }
     )
-    result = cli(["build"], root)
+    result = cli(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
     for page in (root / "site/alex").rglob("*.html"):
         text = page.read_text(encoding="utf-8")

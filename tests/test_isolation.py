@@ -45,7 +45,9 @@ def test_no_client_output_contains_another_clients_data(example_project: Path, c
             )
         )
     for edition in ("client", "coach"):
-        result = cli(["build", "--today", "2026-11-23", "--edition", edition], example_project)
+        result = cli(
+            ["build", "--no-pdf", "--today", "2026-11-23", "--edition", edition], example_project
+        )
         assert result.exit_code == 0, result.output
         out = example_project / ("site" if edition == "client" else "coach")
         texts = {

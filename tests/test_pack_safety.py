@@ -163,7 +163,7 @@ def test_hostile_content_is_reported_by_check_and_skipped_by_no_pdf(
 def test_the_command_line_names_the_exercise_without_a_traceback(
     make_project: Callable[..., Path],
 ) -> None:
-    from conftest import run_workbook
+    from tests.conftest import run_workbook
 
     root = make_project(
         {"content/exercises/hello.md": EXERCISE.format(line="![x](file:///etc/passwd)")}

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pdf_tools import (
+
+from tests.pdf_tools import (
     A4,
     LETTER,
     attachments,
@@ -22,7 +23,6 @@ from pdf_tools import (
     render_png,
     text,
 )
-
 from workbook.build import BuildOptions, run
 
 TODAY = "2026-12-01"
@@ -53,7 +53,7 @@ def build(root: Path, *args: str, **kw: object) -> BuildOptions:
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project built once for Jordan (current stage: 3 of 9), with answers."""
-    from conftest import EXAMPLE_PARTS, REPO
+    from tests.conftest import EXAMPLE_PARTS, REPO
 
     root = tmp_path_factory.mktemp("example")
     for part in EXAMPLE_PARTS:

@@ -27,7 +27,7 @@ HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
 @pytest.fixture
 def hello_page(make_project, cli) -> Path:
     root = make_project()
-    assert cli(["build", "--today", "2026-11-23"], root).exit_code == 0
+    assert cli(["build", "--no-pdf", "--today", "2026-11-23"], root).exit_code == 0
     return root / "site/alex/01-start/hello.html"
 
 

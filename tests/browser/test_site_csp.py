@@ -12,7 +12,7 @@ PASS = "correct horse battery staple"
 
 
 def test_site_works_from_file_under_its_csp(example_project: Path, cli, browser: Any) -> None:
-    assert cli(["build", "--today", "2026-11-23"], example_project).exit_code == 0
+    assert cli(["build", "--no-pdf", "--today", "2026-11-23"], example_project).exit_code == 0
     page = browser.new_page()
     console = Console(page)
     folder = example_project / "site/jordan-rivera"
@@ -31,7 +31,7 @@ def test_site_works_from_file_under_its_csp(example_project: Path, cli, browser:
 
 
 def test_inline_script_in_a_page_is_blocked(example_project: Path, cli, browser: Any) -> None:
-    assert cli(["build", "--today", "2026-11-23"], example_project).exit_code == 0
+    assert cli(["build", "--no-pdf", "--today", "2026-11-23"], example_project).exit_code == 0
     path = example_project / "site/jordan-rivera/index.html"
     html = path.read_text().replace(
         "</body>", "<script>document.body.dataset.ran = 'yes'</script></body>"
@@ -51,7 +51,15 @@ def test_encrypted_site_opens_only_with_the_passphrase(
     browser: Any,
 ) -> None:
     result = cli(
-        ["build", "jordan-rivera", "--today", "2026-11-23", "--encrypt", "--opaque-folders"],
+        [
+            "build",
+            "--no-pdf",
+            "jordan-rivera",
+            "--today",
+            "2026-11-23",
+            "--encrypt",
+            "--opaque-folders",
+        ],
         example_project,
         {"WORKBOOK_PASSPHRASE": PASS},
     )
