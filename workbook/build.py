@@ -7,8 +7,8 @@ keeps its previous output; the others are built; the exit status is then 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -17,11 +17,14 @@ from pathlib import Path
 
 import jinja2
 
-from workbook import templating, writer
+from workbook import cache, pool, templating, uptodate
+from workbook import writer as writer_mod
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
 from workbook.outputs import site
 from workbook.project import Project, load_project
+from workbook.tasks import Made, Output, Task, run_tasks, whole_job_task
+from workbook.writer import Writer
 
 PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html")
 
@@ -43,7 +46,9 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    rendered: dict[str, list[str]] = field(default_factory=dict)  # client → task keys rendered
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -55,12 +60,7 @@ class BuildReport:
 
 def build_date(given: dt.date | None) -> dt.date:
     """``--today``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the real date."""
-    if given is not None:
-        return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    return uptodate.resolve_today(given)
 
 
 def check_shared(project: Project, ctx: BuildContext) -> None:
@@ -117,21 +117,25 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
     )
 
 
-# Every output of a client, in order; each is ``render(ctx, job) -> (files, problems)``.
-OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[Problem]]], ...] = (
-    site.render,
-)
+# Every output of a client, in order. Each is a plain ``render(ctx, job) -> (files, problems)``
+# (cached as one task on the whole job) or a ``tasks.Output`` planning its own cached tasks.
+OUTPUTS: tuple[Output | Callable[[BuildContext, ClientJob], Made], ...] = (site.SITE,)
+
+
+def plan_client(ctx: BuildContext, job: ClientJob) -> list[Task]:
+    """Every output task of one client, each keyed by its own input digest."""
+    tasks: list[Task] = []
+    for output in OUTPUTS:
+        if isinstance(output, Output):
+            tasks += output.plan(ctx, job)
+        else:
+            tasks.append(whole_job_task(output, ctx, job))
+    return tasks
 
 
 def render_client(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of one client, from that client's job alone."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for output in OUTPUTS:
-        made, found = output(ctx, job)
-        files.update(made)
-        problems += found
-    return files, problems
+    """Every output file of one client, from that client's job alone (no cache)."""
+    return run_tasks(plan_client(ctx, job))
 
 
 def output_root(project: Project, options: BuildOptions) -> Path:
@@ -159,13 +163,32 @@ def run(
     options: BuildOptions,
     *,
     write: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[pool.ClientResult], None] | None = None,
+    writer: Writer | None = None,
 ) -> BuildReport:
-    """Check (``write=False``) or build the project; problems are returned, not raised."""
+    """Check (``write=False``) or build the project; problems are returned, not raised.
+
+    Shared content is read and checked first; profiles are read by whoever builds
+    them (``pool.py``), and a client whose inputs are unchanged is not read at all.
+    """
     started = time.perf_counter()
     report = BuildReport()
-    project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
+    if write and not options.prune:
+        unchanged = uptodate.all_unchanged(
+            root,
+            dataclasses.asdict(options),
+            options.clients,
+            options.out,
+            options.edition,
+            options.today,
+        )
+        if unchanged is not None:
+            report.unchanged = unchanged
+            report.seconds = time.perf_counter() - started
+            return report
+    project = load_project(root, clients=False)
+    shared = uptodate.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
+    ctx = pool.context_for(project, shared)
     check_shared(project, ctx)
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
@@ -174,45 +197,51 @@ def run(
     report.add(project.global_problems)
     clients = select(project, options)
     if write:
-        writer.clean_leftovers(out)
+        writer_mod.clean_leftovers(out)
+    batch = pool.Batch(project, options, today, out, write, shared, writer)
+    readable = []
     for cid in clients:
-        found = [] if project.global_problems else blockers(project, cid)
-        if project.global_problems or found:
-            report.add(found)
+        if project.global_problems or cid not in project.client_files:
+            report.add([] if project.global_problems else blockers(project, cid))
             report.failed.append(cid)
-            continue
-        job = make_job(project, cid, options, today)
-        if options.stage and job.programme.stage(options.stage) is None:
-            continue
-        files, found = render_client(ctx, job)
-        if found:
-            report.add(found)
-            report.failed.append(cid)
-            continue
-        if write:
-            carry = _carry(out / cid, files) if options.stage else None
-            writer.replace_folder(out / cid, files, carry=carry)
-            if progress:
-                progress(f"built {cid}")
-        report.built.append(cid)
+        else:
+            readable.append(cid)
+
+    fresh: dict[str, str] = {}
+
+    def done(result: pool.ClientResult) -> None:
+        report.add(list(result.problems))
+        if result.quick and result.status in ("built", "unchanged"):
+            fresh[result.cid] = result.quick
+        if result.status == "built":
+            report.built.append(result.cid)
+            report.rendered[result.cid] = list(result.rendered)
+        elif result.status == "unchanged":
+            report.unchanged.append(result.cid)
+        elif result.status == "failed":
+            report.failed.append(result.cid)
+        if progress:
+            progress(result)
+
+    pool.run_clients(batch, readable, options.jobs, done)
+    for names in (report.built, report.unchanged, report.failed):
+        names.sort()
     if write and options.prune and not options.clients:
         report.removed = prune(out, set(project.client_files) | set(project.client_problems))
+    if write:  # the no-op check may skip checking shared content only once it was clean
+        clean = not (
+            project.global_problems or project.programme_problems or project.exercise_problems
+        )
+        if clean:
+            untouched = set(project.client_files) - set(clients)
+            uptodate.write_index(out, shared, fresh, untouched)
+        else:
+            uptodate.forget_index(out)
     report.add(
         [p for p in project.all_problems() if p not in report.problems and not options.clients]
     )
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
-    """With ``--stage``: the rest of the client's previous output, carried over unchanged."""
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).as_posix() not in files
-    }
 
 
 def prune(out: Path, keep: set[str]) -> list[str]:
@@ -229,6 +258,7 @@ def prune(out: Path, keep: set[str]) -> list[str]:
             and (entry / "index.html").is_file()
         ):
             shutil.rmtree(entry)
+            cache.remove_manifest(out, entry.name)
             removed.append(entry.name)
     return removed
 

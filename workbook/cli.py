@@ -7,18 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbook import __version__
-from workbook.build import BuildOptions, BuildReport, run
 from workbook.errors import WorkbookError
-from workbook.schema import profile_json_schema
+
+if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
+    from workbook.build import BuildReport
 
 
 def _project_root() -> Path:
     return Path.cwd()
+
+
+def _client_count(root: Path) -> int:
+    """How many profiles a build of every client will go through (for the progress bar)."""
+    folder = root / "clients"
+    if not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
 def _print_problems(report: BuildReport, root: Path) -> None:
@@ -44,6 +55,8 @@ def main() -> None:
 @main.command()
 def check() -> None:
     """Validate everything; print every problem as path:line, exit 1 if any."""
+    from workbook.build import BuildOptions, run
+
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
@@ -98,7 +111,20 @@ def build(
     prune: bool,
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
+    from workbook import uptodate
+    from workbook.progress import summary
+
     root = _project_root()
+    started = time.perf_counter()
+    params = click.get_current_context().params
+    if not prune:
+        unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
+        if unchanged is not None:
+            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
+            return
+    from workbook.build import BuildOptions, run
+    from workbook.progress import Progress
+
     options = BuildOptions(
         clients=ids,
         edition=edition,
@@ -111,12 +137,16 @@ def build(
         encrypt=encrypt,
         prune=prune,
     )
-    report = run(root, options, write=True)
+    bar = Progress(len(ids) or _client_count(root))
+    try:
+        report = run(root, options, write=True, progress=bar)
+    finally:
+        bar.close()
     _print_problems(report, root)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
     click.echo(
-        f"{len(report.built)} built, {len(report.failed)} failed in {report.seconds:.1f} s",
+        summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),
     )
     if report.problems:
@@ -126,6 +156,8 @@ def build(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of client profiles, for editors."""
+    from workbook.schema import profile_json_schema
+
     click.echo(json.dumps(profile_json_schema(), indent=2))
 
 

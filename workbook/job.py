@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -60,11 +61,19 @@ class ClientJob:
 
 @dataclass
 class BuildContext:
-    """Per-process state: compiled templates and parsed exercises, reused across clients."""
+    """Per-process state: compiled templates and parsed exercises, reused across clients.
+
+    A process pool makes one per worker (in its initializer), so templates are
+    compiled and client-independent exercises parsed once per process.
+    ``shared`` is the digest of every shared input file (content, templates,
+    workbook.yml, the logo); ``memo`` keeps per-process caches of digests.
+    """
 
     root: Path
     template_dirs: list[Path]
     exercises: dict[str, Exercise]
+    shared: str = ""
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def personaliser(self) -> Personaliser:
@@ -86,7 +95,9 @@ class BuildContext:
 
     def assets(self) -> dict[str, Path]:
         """Every file under templates/assets (the project's first, then the defaults)."""
-        found: dict[str, Path] = {}
+        if "assets" in self.memo:
+            return self.memo["assets"]
+        found: dict[str, Path] = self.memo.setdefault("assets", {})
         for folder in reversed(self.template_dirs):
             base = folder / "assets"
             if base.is_dir():

@@ -1,0 +1,150 @@
+"""Building the clients: skip the unchanged unread, build the rest across a process pool.
+
+The main process reads the shared content once and lists the profiles. For
+each client it hashes the profile's bytes, the answers files and the shared
+inputs; a client whose digest and output match its manifest is skipped
+without parsing anything. The others go to a pool of worker processes
+(``--jobs``), each of which makes one :class:`BuildContext` in its initializer
+(templates compiled and client-independent exercises parsed once per process),
+then reads, checks and builds one client at a time and writes that client's
+folder itself: only a small result travels back, so memory follows one
+client's output, not the number of clients.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook import cache, uptodate, writer
+from workbook.errors import Problem, SourceLocation, WorkbookError
+from workbook.job import BuildContext
+from workbook.project import Project, forget_client, read_client
+
+
+@dataclass
+class Batch:
+    """Everything a worker needs, sent once per process (profiles not yet read)."""
+
+    project: Project
+    options: object  # build.BuildOptions (kept loose to avoid an import cycle)
+    today: dt.date
+    out: Path
+    write: bool
+    shared: str
+    writer: writer.Writer | None = None
+
+
+@dataclass(frozen=True)
+class ClientResult:
+    """What happened to one client: ``built``, ``unchanged``, ``failed`` or ``skipped``."""
+
+    cid: str
+    status: str
+    rendered: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+    quick: str = ""  # the digest of all its inputs, when built or found unchanged
+
+
+def quick_digest(batch: Batch, cid: str) -> str:
+    project = batch.project
+    return uptodate.quick_digest(
+        batch.shared,
+        uptodate.options_key(dataclasses.asdict(batch.options)),  # type: ignore[call-overload]
+        batch.today,
+        project.root,
+        cid,
+        project.client_files[cid],
+    )
+
+
+def context_for(project: Project, shared: str) -> BuildContext:
+    return BuildContext(project.root, project.template_dirs, project.exercises, shared=shared)
+
+
+def build_one(batch: Batch, ctx: BuildContext, cid: str, quick: str) -> ClientResult:
+    """Read, check and build one client; its folder is written here, in the worker."""
+    from workbook import build  # build imports this module
+
+    project = batch.project
+    options = batch.options
+    try:
+        read_client(project, cid)
+        found = build.blockers(project, cid)
+        if found:
+            return ClientResult(cid, "failed", problems=tuple(found))
+        job = build.make_job(project, cid, options, batch.today)  # type: ignore[arg-type]
+        if options.stage and job.programme.stage(options.stage) is None:  # type: ignore[attr-defined]
+            return ClientResult(cid, "skipped")
+        if not batch.write:
+            _, found = build.render_client(ctx, job)
+            return ClientResult(cid, "failed" if found else "built", problems=tuple(found))
+        outcome = cache.build_folder(
+            batch.out,
+            cid,
+            build.plan_client(ctx, job),
+            quick=quick,
+            partial=bool(options.stage),  # type: ignore[attr-defined]
+            write=batch.writer,
+        )
+        return ClientResult(
+            cid, outcome.status, tuple(outcome.rendered), tuple(outcome.problems), quick
+        )
+    except WorkbookError as exc:
+        problems = exc.problems or [Problem(SourceLocation(batch.out / cid), exc.format_message())]
+        return ClientResult(cid, "failed", problems=tuple(problems))
+    finally:
+        forget_client(project, cid)
+
+
+# The one per-process global: the worker's batch and context, set by the pool initializer.
+_WORKER: tuple[Batch, BuildContext] | None = None
+
+
+def _init(batch: Batch) -> None:
+    global _WORKER
+    _WORKER = (batch, context_for(batch.project, batch.shared))
+
+
+def _work(item: tuple[str, str]) -> ClientResult:
+    assert _WORKER is not None, "the pool initializer did not run"
+    batch, ctx = _WORKER
+    return build_one(batch, ctx, *item)
+
+
+def run_clients(
+    batch: Batch,
+    clients: list[str],
+    jobs: int | None,
+    on_result: Callable[[ClientResult], None],
+) -> None:
+    """Skip the unchanged clients, build the others (in a pool when there are several)."""
+    todo: list[tuple[str, str]] = []
+    for cid in clients:
+        quick = quick_digest(batch, cid) if batch.write else ""
+        if batch.write and cache.up_to_date(
+            batch.out / cid, cache.load_manifest(batch.out, cid), quick
+        ):
+            on_result(ClientResult(cid, "unchanged", quick=quick))
+        else:
+            todo.append((cid, quick))
+    for result in _map(batch, todo, jobs or os.cpu_count() or 1):
+        on_result(result)
+
+
+def _map(batch: Batch, todo: list[tuple[str, str]], jobs: int) -> Iterator[ClientResult]:
+    workers = min(jobs, len(todo))
+    if workers <= 1:
+        ctx = context_for(batch.project, batch.shared)
+        for cid, quick in todo:
+            yield build_one(batch, ctx, cid, quick)
+        return
+    # fork shares the loaded project with the workers at no cost; spawn elsewhere
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers, _init, (batch,)) as pool:
+        yield from pool.imap_unordered(_work, todo, chunksize=1)
