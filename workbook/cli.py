@@ -167,3 +167,35 @@ def entry() -> None:
     except WorkbookError as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
+
+
+@main.command()
+@click.argument("client_id", metavar="[ID]", required=False)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="the port on 127.0.0.1 (0: any free port)",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["client", "coach"]),
+    default="client",
+    show_default=True,
+    help="coach: preview with facilitator notes",
+)
+@click.option("--today", callback=_date, metavar="DATE", help="the build date (YYYY-MM-DD)")
+def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
+    """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
+    from workbook import serve as serve_mod
+
+    clients = (client_id,) if client_id else ()
+    serve_mod.serve(
+        _project_root(),
+        clients,
+        port,
+        edition=edition,
+        today=today,
+        echo=lambda line: click.echo(line, err=True),
+    )
