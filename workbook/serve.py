@@ -317,8 +317,8 @@ def serve(
     start = server.url + (f"{clients[0]}/index.html" if len(clients) == 1 else "")
     print(f"Previewing at {start} — edits rebuild what changed; Ctrl+C to stop.", flush=True)
     try:
-        while True:
-            time.sleep(3600)
+        while True:  # short sleeps: Ctrl+C may be delivered to another thread
+            time.sleep(0.25)
     except KeyboardInterrupt:
         preview.echo("Stopped.")
     finally:
