@@ -189,7 +189,9 @@ def run(
     project = load_project(root, clients=False)
     shared = uptodate.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
     ctx = pool.context_for(project, shared)
-    check_shared(project, ctx)
+    recorded, index = uptodate.read_index(output_root(project, options))
+    if not write or recorded != shared:  # the index records shared content found clean
+        check_shared(project, ctx)
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
@@ -198,7 +200,7 @@ def run(
     clients = select(project, options)
     if write:
         writer_mod.clean_leftovers(out)
-    batch = pool.Batch(project, options, today, out, write, shared, writer)
+    batch = pool.Batch(project, options, today, out, write, shared, writer, index)
     readable = []
     for cid in clients:
         if project.global_problems or cid not in project.client_files:

@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbook import cache, uptodate, writer
 from workbook.errors import Problem, SourceLocation, WorkbookError
@@ -38,6 +39,7 @@ class Batch:
     write: bool
     shared: str
     writer: writer.Writer | None = None
+    index: dict[str, Any] = field(default_factory=dict)  # the no-op index's client entries
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,9 @@ def run_clients(
     todo: list[tuple[str, str]] = []
     for cid in clients:
         quick = quick_digest(batch, cid) if batch.write else ""
-        if batch.write and cache.up_to_date(
-            batch.out / cid, cache.load_manifest(batch.out, cid), quick
+        if batch.write and (
+            uptodate.entry_matches(batch.out / cid, batch.index.get(cid), quick)
+            or cache.up_to_date(batch.out / cid, cache.load_manifest(batch.out, cid), quick)
         ):
             on_result(ClientResult(cid, "unchanged", quick=quick))
         else:

@@ -187,14 +187,20 @@ def all_unchanged(
     day = resolve_today(today)
     ids = list(dict.fromkeys(clients)) if clients else sorted(stems)
     for cid in ids:
-        entry = index[cid]
-        if not isinstance(entry, dict) or entry.get("quick") != quick_digest(
-            shared, key, day, root, cid, stems[cid]
-        ):
-            return None
-        if not _same_folders(out / cid, entry.get("folders")):
+        quick = quick_digest(shared, key, day, root, cid, stems[cid])
+        if not entry_matches(out / cid, index[cid], quick):
             return None
     return ids
+
+
+def entry_matches(folder: Path, entry: Any, quick: str) -> bool:
+    """The index says this client's folder was built from exactly these inputs, untouched since."""
+    return (
+        isinstance(entry, dict)
+        and bool(quick)
+        and entry.get("quick") == quick
+        and _same_folders(folder, entry.get("folders"))
+    )
 
 
 def _same_folders(folder: Path, recorded: Any) -> bool:
