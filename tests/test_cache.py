@@ -344,3 +344,18 @@ def test_stage_build_keeps_the_rest_and_its_records(project: Path, tmp_path: Pat
         ("alex", "page:01-start/hello.html"),
     }
     assert contents(project / "site") == clean_build(project, tmp_path)
+
+
+def test_a_single_changed_page_is_replaced_in_place(project: Path) -> None:
+    """One file changes: one atomic rename, the client's folder itself stays (no copy)."""
+    build(project)
+    folder = (project / "site/alex").stat().st_ino
+    page = project / "site/alex/02-later/goodbye.html"
+    before = page.stat().st_ino
+    edit(project / "content/exercises/goodbye.md", "How ready", "How prepared")
+    build(project)
+    assert (project / "site/alex").stat().st_ino == folder
+    assert page.stat().st_ino != before and "How prepared" in page.read_text()
+    edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
+    build(project)
+    assert (project / "site/alex").stat().st_ino != folder  # many pages: a new folder, swapped

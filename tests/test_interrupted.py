@@ -106,7 +106,7 @@ class FullDisk(Writer):
         self.victim = victim
 
     def write_bytes(self, path: Path, data: bytes) -> None:
-        if f".{self.victim}.new" in path.parts:
+        if f".{self.victim}.new" in path.parts or path.name.startswith(f".{self.victim}."):
             raise OSError(errno.ENOSPC, "No space left on device")
         super().write_bytes(path, data)
 
@@ -124,6 +124,7 @@ def test_failed_write_keeps_that_client_and_a_rerun_completes(project: Path, tmp
     assert any("could not write the output" in p.what for p in report.problems)
     assert contents(project / "site/bea") == before  # the previous output, as it was
     assert not [p for p in (project / "site").iterdir() if p.name.endswith(".new")]
+    assert not list((project / "site/.workbook-cache").glob("*.tmp"))
     report = build(project)
     assert report.built == ["bea"] and report.rendered["bea"] == ["page:01-start/hello.html"]
     assert contents(project / "site") == clean(project, tmp_path)
@@ -193,3 +194,18 @@ def test_parallel_output_is_byte_identical_to_serial(example_project: Path) -> N
             assert {k: e["inputs"] for k, e in a["entries"].items()} == {
                 k: e["inputs"] for k, e in b["entries"].items()
             }
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_killed_while_replacing_single_pages_then_rerun_equals_clean_build(
+    project: Path, tmp_path: Path, n: int
+) -> None:
+    """An exercise edit changes one page per client, replaced in place by one rename."""
+    build(project)
+    edit(project / "content/exercises/goodbye.md", "How ready", "How prepared")
+    result = crash_build(project, "write", n)
+    assert result.returncode == 9, result.stderr
+    report = build(project)
+    assert not report.problems
+    assert contents(project / "site") == clean(project, tmp_path)
+    assert not list((project / "site/.workbook-cache").glob("*.tmp"))

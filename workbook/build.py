@@ -200,6 +200,7 @@ def run(
     clients = select(project, options)
     if write:
         writer_mod.clean_leftovers(out)
+        cache.clean_temporary(out)
     batch = pool.Batch(project, options, today, out, write, shared, writer, index)
     readable = []
     for cid in clients:

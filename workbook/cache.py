@@ -184,7 +184,10 @@ def build_folder(
             rel = path.relative_to(folder).as_posix()
             if path.is_file() and rel not in files:
                 carry.setdefault(rel, path)
-    writer.replace_folder(folder, files, write, carry=carry)
+    if _one_file_replaced(old, kept, todo, files, partial):
+        _replace_file(out, folder, next(iter(files.items())), write)
+    else:
+        writer.replace_folder(folder, files, write, carry=carry)
     entries = {key: Entry(e.inputs, {}) for key, e in kept.items()}
     entries.update({t.key: Entry(t.inputs, {}) for t in todo})
     for key, entry in entries.items():
@@ -195,3 +198,61 @@ def build_folder(
                 entry.files[rel] = fp
     save_manifest(out, cid, Manifest(quick, entries), write)
     return Outcome("built", [t.key for t in todo])
+
+
+def _one_file_replaced(
+    old: Manifest | None,
+    kept: dict[str, Entry],
+    todo: list[Task],
+    files: dict[str, bytes],
+    partial: bool,
+) -> bool:
+    """Whether the change is one existing file taking new bytes, and nothing else.
+
+    Then the folder is updated in place with one atomic rename: a reader sees
+    the site before or after, each whole, so there is no need to rebuild the
+    folder beside it. (An exercise edit is this, once per client.)
+    """
+    if partial or old is None or len(todo) != 1 or len(files) != 1:
+        return False
+    (rel,) = files
+    before = old.entries.get(todo[0].key)
+    return (
+        before is not None
+        and list(before.files) == [rel]
+        and set(kept) | {todo[0].key} == set(old.entries)
+    )
+
+
+def _replace_file(
+    out: Path, folder: Path, item: tuple[str, bytes], write: writer.Writer | None
+) -> None:
+    """Write beside the output (in the cache folder, never published), then rename over."""
+    rel, data = item
+    write = write or writer.Writer()
+    target = writer.safe_join(folder, rel)
+    temp = out / CACHE_DIR / f".{folder.name}.{os.getpid()}.tmp"
+    temp.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write.write_bytes(temp, data)
+        write.rename(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise writer_error(target, exc) from exc
+
+
+def writer_error(path: Path, exc: OSError) -> Exception:
+    from workbook.errors import WorkbookError
+
+    return WorkbookError(
+        f"{path}: could not write the output ({exc.strerror or exc}) — "
+        "the previous output is unchanged; check free space and permissions"
+    )
+
+
+def clean_temporary(out: Path) -> None:
+    """Remove temporary files an interrupted build left in the cache folder."""
+    folder = out / CACHE_DIR
+    if folder.is_dir():
+        for path in folder.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
