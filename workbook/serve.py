@@ -249,7 +249,8 @@ class Watcher:
         if self.observer is not None:
             self.observer.stop()
             self.observer.join(timeout=5)
-        self.thread.join(timeout=5)
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
 
 
 class Server:
@@ -286,9 +287,10 @@ class Server:
 
     def stop(self) -> None:
         self.watcher.stop()
-        self.httpd.shutdown()
+        if self.thread.is_alive():  # shutdown() waits for serve_forever, so only if it runs
+            self.httpd.shutdown()
+            self.thread.join(timeout=5)
         self.httpd.server_close()
-        self.thread.join(timeout=5)
         self.preview.close()
 
 
@@ -313,10 +315,10 @@ def serve(
             f"cannot listen on {HOST}:{port} ({exc.strerror or exc}) — "
             "choose another port with --port, or 0 for any free one"
         ) from exc
-    server.start()
     start = server.url + (f"{clients[0]}/index.html" if len(clients) == 1 else "")
-    print(f"Previewing at {start} — edits rebuild what changed; Ctrl+C to stop.", flush=True)
     try:
+        server.start()
+        print(f"Previewing at {start} — edits rebuild what changed; Ctrl+C to stop.", flush=True)
         while True:  # short sleeps: Ctrl+C may be delivered to another thread
             time.sleep(0.25)
     except KeyboardInterrupt:
