@@ -274,11 +274,14 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(f"{args.clients} clients, {pages} MkDocs pages; {args.rounds} rounds A B …", flush=True)
     timed(wb, firm), timed(md, mk)  # warm up: bytecode and file caches, for both alike
     times: dict[str, list[float]] = {"workbook": [], "mkdocs": []}
+    load_before = os.getloadavg()[0]
     for i in range(args.rounds):
         shutil.rmtree(out, ignore_errors=True)
+        os.sync()  # start each build with the previous one's deletions on disk
         seconds, summary = timed(wb, firm)
         times["workbook"].append(seconds)
         shutil.rmtree(mk / "built", ignore_errors=True)
+        os.sync()
         times["mkdocs"].append(timed(md, mk)[0])
         print(
             f"  round {i + 1}: workbook {seconds:.2f} s ({summary}); "
@@ -333,6 +336,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         "small": max(1, args.clients // 4),
         "times": times,
         "rounds": args.rounds,
+        "load": (load_before, os.getloadavg()[0]),
     }
     text = report(figures)
     args.results.write_text(text, encoding="utf-8")
@@ -365,6 +369,8 @@ interpreter start included; medians of {f["rounds"]} rounds, run alternately A B
 
 - CPU: {cpu()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}
 - {", ".join(f"{k} {val}" for k, val in v.items())}
+- load average (1 min) before and after the full builds: {f["load"][0]:.1f}, {f["load"][1]:.1f}
+  (the machine may be shared: the A B A B order gives both tools the same conditions)
 
 ## Full build from an empty output folder
 

@@ -82,17 +82,18 @@ def _index(out: Path) -> Path:
     return out / cache.CACHE_DIR / "index.json"
 
 
-def folders(folder: Path) -> dict[str, list[int]]:
-    """Inode and modification time of a client's folder and each folder inside it.
+def folders(folder: Path, files: Any) -> dict[str, list[int]]:
+    """Inode and modification time of a client's folder and of each folder holding its files.
 
     A swap gives the client's folder a new inode, and adding, removing or
     renaming a file changes its folder's time, so these notice a torn build
-    or a deleted page without a look at every file.
+    or a deleted page without a look at every file (and without listing any).
     """
+    names = {"."} | {os.path.dirname(rel) or "." for rel in files}
     found: dict[str, list[int]] = {}
-    for top, _dirs, _files in os.walk(folder):
-        st = os.stat(top)
-        found[os.path.relpath(top, folder)] = [st.st_ino, st.st_mtime_ns]
+    for rel in sorted(names):
+        st = os.stat(folder / rel)
+        found[rel] = [st.st_ino, st.st_mtime_ns]
     return found
 
 
@@ -118,8 +119,10 @@ def write_index(out: Path, shared: str, fresh: dict[str, str], keep: set[str]) -
     _, old = read_index(out)
     entries = {cid: old[cid] for cid in sorted(keep) if cid in old}
     for cid, quick in sorted(fresh.items()):
-        if (out / cid).is_dir():
-            entries[cid] = {"quick": quick, "folders": folders(out / cid)}
+        manifest = cache.load_manifest(out, cid)
+        if manifest is not None and (out / cid).is_dir():
+            files = [rel for e in manifest.entries.values() for rel in e.files]
+            entries[cid] = {"quick": quick, "folders": folders(out / cid, files)}
     text = json.dumps({"format": cache.FORMAT, "shared": shared, "clients": entries}) + "\n"
     writer.write_file(_index(out), text.encode("utf-8"))
 

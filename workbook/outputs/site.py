@@ -216,7 +216,7 @@ def _asset_tasks(ctx: BuildContext, job: ClientJob) -> list[Task]:
             Task(
                 f"asset:{relative}",
                 shared_file_digest(ctx, path),
-                functools.partial(_read, path, relative),
+                functools.partial(_read, ctx, path, relative),
             )
         )
     theme = theme_css(job)
@@ -228,14 +228,20 @@ def _asset_tasks(ctx: BuildContext, job: ClientJob) -> list[Task]:
         path = ctx.root / job.settings.firm.logo
         tasks.append(
             Task(
-                f"asset:{logo}", shared_file_digest(ctx, path), functools.partial(_read, path, logo)
+                f"asset:{logo}",
+                shared_file_digest(ctx, path),
+                functools.partial(_read, ctx, path, logo),
             )
         )
     return tasks
 
 
-def _read(path: Path, relative: str) -> Made:
-    return {relative: path.read_bytes()}, []
+def _read(ctx: BuildContext, path: Path, relative: str) -> Made:
+    """A shared file's bytes, read once per process (every client's folder has a copy)."""
+    memo: dict[Path, bytes] = ctx.memo.setdefault("bytes", {})
+    if path not in memo:
+        memo[path] = path.read_bytes()
+    return {relative: memo[path]}, []
 
 
 def render(ctx: BuildContext, job: ClientJob) -> Made:
