@@ -165,6 +165,7 @@ def run(
     write: bool = True,
     progress: Callable[[pool.ClientResult], None] | None = None,
     writer: Writer | None = None,
+    noop_checked: bool = False,
 ) -> BuildReport:
     """Check (``write=False``) or build the project; problems are returned, not raised.
 
@@ -173,7 +174,7 @@ def run(
     """
     started = time.perf_counter()
     report = BuildReport()
-    if write and not options.prune:
+    if write and not options.prune and not noop_checked:
         unchanged = uptodate.all_unchanged(
             root,
             dataclasses.asdict(options),
@@ -210,12 +211,12 @@ def run(
         else:
             readable.append(cid)
 
-    fresh: dict[str, str] = {}
+    fresh: dict[str, tuple[str, dict[str, list[int]]]] = {}
 
     def done(result: pool.ClientResult) -> None:
         report.add(list(result.problems))
-        if result.quick and result.status in ("built", "unchanged"):
-            fresh[result.cid] = result.quick
+        if result.quick and result.folders is not None:
+            fresh[result.cid] = (result.quick, result.folders)
         if result.status == "built":
             report.built.append(result.cid)
             report.rendered[result.cid] = list(result.rendered)

@@ -57,6 +57,7 @@ class Outcome:
     status: str
     rendered: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file the folder now holds
 
 
 def manifest_path(out: Path, cid: str) -> Path:
@@ -164,7 +165,7 @@ def build_folder(
     if not todo and old is not None and set(kept) == set(old.entries):
         if old.quick != quick:
             save_manifest(out, cid, Manifest(quick, kept), write)
-        return Outcome("unchanged")
+        return Outcome("unchanged", files=[rel for e in kept.values() for rel in e.files])
     files: dict[str, bytes] = {}
     made_by: dict[str, list[str]] = {}
     problems: list[Problem] = []
@@ -197,7 +198,8 @@ def build_folder(
             if fp is not None:
                 entry.files[rel] = fp
     save_manifest(out, cid, Manifest(quick, entries), write)
-    return Outcome("built", [t.key for t in todo])
+    files_now = [rel for e in entries.values() for rel in e.files]
+    return Outcome("built", [t.key for t in todo], files=files_now)
 
 
 def _one_file_replaced(

@@ -139,7 +139,7 @@ def build(
     )
     bar = Progress(len(ids) or _client_count(root))
     try:
-        report = run(root, options, write=True, progress=bar)
+        report = run(root, options, write=True, progress=bar, noop_checked=not prune)
     finally:
         bar.close()
     _print_problems(report, root)

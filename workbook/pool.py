@@ -51,6 +51,7 @@ class ClientResult:
     rendered: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     quick: str = ""  # the digest of all its inputs, when built or found unchanged
+    folders: dict[str, list[int]] | None = None  # its output folders' identities, for the index
 
 
 def quick_digest(batch: Batch, cid: str) -> str:
@@ -94,8 +95,11 @@ def build_one(batch: Batch, ctx: BuildContext, cid: str, quick: str) -> ClientRe
             partial=bool(options.stage),  # type: ignore[attr-defined]
             write=batch.writer,
         )
+        folders = None
+        if outcome.status != "failed":
+            folders = uptodate.folders(batch.out / cid, outcome.files)
         return ClientResult(
-            cid, outcome.status, tuple(outcome.rendered), tuple(outcome.problems), quick
+            cid, outcome.status, tuple(outcome.rendered), tuple(outcome.problems), quick, folders
         )
     except WorkbookError as exc:
         problems = exc.problems or [Problem(SourceLocation(batch.out / cid), exc.format_message())]
@@ -129,11 +133,16 @@ def run_clients(
     todo: list[tuple[str, str]] = []
     for cid in clients:
         quick = quick_digest(batch, cid) if batch.write else ""
-        if batch.write and (
-            uptodate.entry_matches(batch.out / cid, batch.index.get(cid), quick)
-            or cache.up_to_date(batch.out / cid, cache.load_manifest(batch.out, cid), quick)
-        ):
-            on_result(ClientResult(cid, "unchanged", quick=quick))
+        entry = batch.index.get(cid)
+        if batch.write and uptodate.entry_matches(batch.out / cid, entry, quick):
+            on_result(ClientResult(cid, "unchanged", quick=quick, folders=entry["folders"]))
+            continue
+        manifest = cache.load_manifest(batch.out, cid) if batch.write else None
+        if batch.write and cache.up_to_date(batch.out / cid, manifest, quick):
+            assert manifest is not None
+            files = [rel for e in manifest.entries.values() for rel in e.files]
+            folders = uptodate.folders(batch.out / cid, files)
+            on_result(ClientResult(cid, "unchanged", quick=quick, folders=folders))
         else:
             todo.append((cid, quick))
     for result in _map(batch, todo, jobs or os.cpu_count() or 1):

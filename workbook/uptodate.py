@@ -108,21 +108,20 @@ def read_index(out: Path) -> tuple[str, dict[str, Any]]:
         return "", {}
 
 
-def write_index(out: Path, shared: str, fresh: dict[str, str], keep: set[str]) -> None:
+def write_index(
+    out: Path, shared: str, fresh: dict[str, tuple[str, dict[str, list[int]]]], keep: set[str]
+) -> None:
     """Record the clean shared digest, and each client known to be up to date.
 
     ``fresh`` maps the clients just built or found unchanged to their quick
-    digests (their folders are looked at now); ``keep`` names clients this build
-    did not touch, whose previous entries are kept exactly as they were (never
-    refreshed, which could hide a torn folder).
+    digests and folder identities (looked at after their build); ``keep`` names
+    clients this build did not touch, whose previous entries are kept exactly
+    as they were (never refreshed, which could hide a torn folder).
     """
     _, old = read_index(out)
     entries = {cid: old[cid] for cid in sorted(keep) if cid in old}
-    for cid, quick in sorted(fresh.items()):
-        manifest = cache.load_manifest(out, cid)
-        if manifest is not None and (out / cid).is_dir():
-            files = [rel for e in manifest.entries.values() for rel in e.files]
-            entries[cid] = {"quick": quick, "folders": folders(out / cid, files)}
+    for cid, (quick, found) in sorted(fresh.items()):
+        entries[cid] = {"quick": quick, "folders": found}
     text = json.dumps({"format": cache.FORMAT, "shared": shared, "clients": entries}) + "\n"
     writer.write_file(_index(out), text.encode("utf-8"))
 
