@@ -406,6 +406,17 @@ interpreter start included; medians of {f["rounds"]} rounds, run alternately A B
 workbook's workers hold one client's files at a time and the main process never
 holds rendered output, so the peak should stay flat as the firm grows.
 
+## Notes
+
+- The figures move with the machine's load: workbook's build is mostly creating files
+  (about 7,200 of them, in two processes), which suffers most when other work shares the
+  disk and the two cores. On a quiet run of this machine a full build took about 3 s.
+- A rebuild after one profile edit costs a fixed ~0.25 s here (the interpreter alone
+  takes 0.08 s to start on this machine, importing Jinja and markdown-it another 0.05 s),
+  so its share of a full build grows as the full build gets faster: about 8% on a quiet run.
+- After an exercise edit every client's profile is read again (to personalise that one
+  page), but only that exercise's pages are rendered and written, each by one rename.
+
 ## Reproduce
 
 ```
