@@ -359,3 +359,24 @@ def test_a_single_changed_page_is_replaced_in_place(project: Path) -> None:
     edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
     build(project)
     assert (project / "site/alex").stat().st_ino != folder  # many pages: a new folder, swapped
+
+
+def test_a_plain_output_is_one_task_on_the_whole_job(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Outputs that plan no tasks of their own (e.g. packs) are cached on everything."""
+    from workbook import build as build_mod
+
+    def notes(ctx, job):
+        return {"notes.txt": f"{job.client.name} {job.settings.firm.name}".encode()}, []
+
+    monkeypatch.setattr(build_mod, "OUTPUTS", (*build_mod.OUTPUTS, notes))
+    key = f"output:{__name__}.{notes.__qualname__}"
+    assert key in build(project).rendered["alex"]
+    assert build(project).rendered == {}
+    report = build(project, pdf=False)  # an option that may shape output
+    assert {k for _, k in rendered(report)} == {key}
+    edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
+    report = build(project, pdf=False)
+    assert key in report.rendered["alex"] and "bea" not in report.rendered
+    assert (project / "site/alex/notes.txt").read_text() == "Alex Renamed Test Firm"

@@ -189,7 +189,7 @@ def run(
             return report
     project = load_project(root, clients=False)
     shared = uptodate.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
-    ctx = pool.context_for(project, shared)
+    ctx = pool.context_for(project, shared, options)
     recorded, index = uptodate.read_index(output_root(project, options))
     if not write or recorded != shared:  # the index records shared content found clean
         check_shared(project, ctx)

@@ -66,7 +66,8 @@ class BuildContext:
     A process pool makes one per worker (in its initializer), so templates are
     compiled and client-independent exercises parsed once per process.
     ``shared`` is the digest of every shared input file (content, templates,
-    workbook.yml, the logo); ``memo`` keeps per-process caches of digests.
+    workbook.yml, the logo) and of the options that shape output; ``memo``
+    keeps per-process caches of digests.
     """
 
     root: Path

@@ -26,6 +26,7 @@ from workbook import cache, uptodate, writer
 from workbook.errors import Problem, SourceLocation, WorkbookError
 from workbook.job import BuildContext
 from workbook.project import Project, forget_client, read_client
+from workbook.tasks import digest
 
 
 @dataclass
@@ -66,8 +67,12 @@ def quick_digest(batch: Batch, cid: str) -> str:
     )
 
 
-def context_for(project: Project, shared: str) -> BuildContext:
-    return BuildContext(project.root, project.template_dirs, project.exercises, shared=shared)
+def context_for(project: Project, shared: str, options: object) -> BuildContext:
+    """A build context whose ``shared`` digest also covers the options that shape output."""
+    key = uptodate.options_key(dataclasses.asdict(options))  # type: ignore[call-overload]
+    return BuildContext(
+        project.root, project.template_dirs, project.exercises, shared=digest(shared, key)
+    )
 
 
 def build_one(batch: Batch, ctx: BuildContext, cid: str, quick: str) -> ClientResult:
@@ -114,7 +119,7 @@ _WORKER: tuple[Batch, BuildContext] | None = None
 
 def _init(batch: Batch) -> None:
     global _WORKER
-    _WORKER = (batch, context_for(batch.project, batch.shared))
+    _WORKER = (batch, context_for(batch.project, batch.shared, batch.options))
 
 
 def _work(item: tuple[str, str]) -> ClientResult:
@@ -152,7 +157,7 @@ def run_clients(
 def _map(batch: Batch, todo: list[tuple[str, str]], jobs: int) -> Iterator[ClientResult]:
     workers = min(jobs, len(todo))
     if workers <= 1:
-        ctx = context_for(batch.project, batch.shared)
+        ctx = context_for(batch.project, batch.shared, batch.options)
         for cid, quick in todo:
             yield build_one(batch, ctx, cid, quick)
         return

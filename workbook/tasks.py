@@ -15,6 +15,7 @@ tasks with their own digests.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -177,19 +178,8 @@ def whole_job_task(
 ) -> Task:
     """A plain ``render`` output as one task: its digest covers the whole job and project."""
     name = f"{render.__module__}.{render.__qualname__}"
-    inputs = digest(
-        tool_digest(),
-        ctx.shared,
-        name,
-        job.client,
-        job.programme,
-        job.exercises,
-        job.answers,
-        job.settings,
-        job.edition,
-        job.today,
-        job.only_stage,
-    )
+    fields = [(f.name, getattr(job, f.name)) for f in dataclasses.fields(job)]  # new ones too
+    inputs = digest(tool_digest(), ctx.shared, name, fields)
     return Task(f"output:{name}", inputs, lambda: render(ctx, job))
 
 
