@@ -7,8 +7,8 @@ keeps its previous output; the others are built; the exit status is then 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,11 +16,14 @@ from pathlib import Path
 
 import jinja2
 
-from workbook import bundle, templating, writer
+from workbook import cache, pool, templating, uptodate
+from workbook import writer as writer_mod
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
 from workbook.outputs import calendar, encrypt, pack, progress, site
 from workbook.project import Project, load_project
+from workbook.tasks import Made, Output, Task, run_tasks, whole_job_task
+from workbook.writer import Writer
 
 PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html", "pack.html")
 
@@ -45,7 +48,9 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    rendered: dict[str, list[str]] = field(default_factory=dict)  # client → task keys rendered
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -58,12 +63,7 @@ class BuildReport:
 
 def build_date(given: dt.date | None) -> dt.date:
     """``--today``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the real date."""
-    if given is not None:
-        return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    return uptodate.resolve_today(given)
 
 
 def check_shared(project: Project, ctx: BuildContext) -> None:
@@ -120,24 +120,30 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
     )
 
 
-# Every output of a client, in order; each is ``render(ctx, job) -> (files, problems)``.
-OUTPUTS: tuple[Callable[[BuildContext, ClientJob], tuple[dict[str, bytes], list[Problem]]], ...] = (
-    site.render,
+# Every output of a client, in order. Each is a plain ``render(ctx, job) -> (files, problems)``
+# (cached as one task on the whole job) or a ``tasks.Output`` planning its own cached tasks.
+OUTPUTS: tuple[Output | Callable[[BuildContext, ClientJob], Made], ...] = (
+    site.SITE,
     progress.render,
     calendar.render,
     pack.render,
 )
 
 
-def render_client(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of one client, from that client's job alone."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
+def plan_client(ctx: BuildContext, job: ClientJob) -> list[Task]:
+    """Every output task of one client, each keyed by its own input digest."""
+    tasks: list[Task] = []
     for output in OUTPUTS:
-        made, found = output(ctx, job)
-        files.update(made)
-        problems += found
-    return files, problems
+        if isinstance(output, Output):
+            tasks += output.plan(ctx, job)
+        else:
+            tasks.append(whole_job_task(output, ctx, job))
+    return tasks
+
+
+def render_client(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every output file of one client, from that client's job alone (no cache)."""
+    return run_tasks(plan_client(ctx, job))
 
 
 def output_root(project: Project, options: BuildOptions) -> Path:
@@ -165,33 +171,47 @@ def run(
     options: BuildOptions,
     *,
     write: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[pool.ClientResult], None] | None = None,
+    writer: Writer | None = None,
+    noop_checked: bool = False,
 ) -> BuildReport:
-    """Check (``write=False``) or build the project; problems are returned, not raised."""
+    """Check (``write=False``) or build the project; problems are returned, not raised.
+
+    Shared content is read and checked first; profiles are read by whoever builds
+    them (``pool.py``), and a client whose inputs are unchanged is not read at all.
+    """
     started = time.perf_counter()
     report = BuildReport()
-    project = load_project(root)
-    out = output_root(project, options)
-    ctx = BuildContext(
-        project.root,
-        project.template_dirs,
-        project.exercises,
-        pdf=options.pdf,
-        dry=not write,
-        jobs=options.jobs,
-        out=out,
-        progress=progress,
-    )
-    check_shared(project, ctx)
+    if write and not options.prune and not noop_checked:
+        unchanged = uptodate.all_unchanged(
+            root,
+            dataclasses.asdict(options),
+            options.clients,
+            options.out,
+            options.edition,
+            options.today,
+        )
+        if unchanged is not None:
+            report.unchanged = unchanged
+            report.seconds = time.perf_counter() - started
+            return report
+    project = load_project(root, clients=False)
+    shared = uptodate.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
+    ctx = pool.context_for(project, shared, options, output_root(project, options), dry=not write)
+    recorded, index = uptodate.read_index(output_root(project, options))
+    if not write or recorded != shared:  # the index records shared content found clean
+        check_shared(project, ctx)
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
     today = build_date(options.today)
+    out = output_root(project, options)
     if options.out is not None and _overlaps_sources(project.root, out):
         raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
     report.add(project.global_problems)
     clients = select(project, options)
     if write:
-        writer.clean_leftovers(out)
+        writer_mod.clean_leftovers(out)
+        cache.clean_temporary(out)
     lock = encrypt.Encryptor(
         project.settings,
         project.root,
@@ -201,50 +221,47 @@ def run(
         opaque=options.opaque_folders,
         keep_clear=frozenset(options.unencrypted),
     )
+    batch = pool.Batch(project, options, today, out, write, shared, writer, index, lock)
+    readable = []
     for cid in clients:
-        found = [] if project.global_problems else blockers(project, cid)
-        if project.global_problems or found:
-            report.add(found)
+        if project.global_problems or cid not in project.client_files:
+            report.add([] if project.global_problems else blockers(project, cid))
             report.failed.append(cid)
-            continue
-        job = make_job(project, cid, options, today)
-        if options.stage and job.programme.stage(options.stage) is None:
-            continue
-        files, found = render_client(ctx, job)
-        if found:
-            report.add(found)
-            report.failed.append(cid)
-            continue
-        if write:
-            folder = cid
-            if lock.wanted(job.client):  # encrypted sites: a step after rendering
-                folder = lock.folder(cid)
-                sealed, found = lock.protect(ctx, job, files, folder)
-                if sealed is None:
-                    report.add(found)
-                    report.failed.append(cid)
-                    continue
-                files = sealed
-            carry = _carry(out / folder, files) if options.stage else None
-            try:
-                writer.replace_folder(out / folder, files, carry=carry)
-            except WorkbookError as exc:
-                report.add(exc.problems or [Problem(SourceLocation(out / folder), str(exc))])
-                report.failed.append(cid)
-                continue
-            if folder != cid and (out / cid / "index.html").is_file():
-                writer.remove(out / cid)  # the client's earlier, unencrypted site
-                report.notes.append(f"{cid}: removed {out.name}/{cid}/ (now encrypted)")
-            if options.bundle:
-                bundle.write_zip(out / folder, out / f"{folder}.zip", today)
-            if progress:
-                progress(f"built {cid}")
-        report.built.append(cid)
-    report.notes += lock.notes
-    ctx.close()
+        else:
+            readable.append(cid)
+
+    fresh: dict[str, tuple[str, dict[str, list[int]]]] = {}
+
+    def done(result: pool.ClientResult) -> None:
+        report.add(list(result.problems))
+        report.notes += result.notes
+        if result.quick and result.folders is not None:
+            fresh[result.cid] = (result.quick, result.folders)
+        if result.status == "built":
+            report.built.append(result.cid)
+            report.rendered[result.cid] = list(result.rendered)
+        elif result.status == "unchanged":
+            report.unchanged.append(result.cid)
+        elif result.status == "failed":
+            report.failed.append(result.cid)
+        if progress:
+            progress(result)
+
+    pool.run_clients(batch, readable, options.jobs, done)
+    for names in (report.built, report.unchanged, report.failed):
+        names.sort()
     if write and options.prune and not options.clients:
         known = set(project.client_files) | set(project.client_problems)
         report.removed = prune(out, known | lock.known_folders(known))
+    if write:  # the no-op check may skip checking shared content only once it was clean
+        clean = not (
+            project.global_problems or project.programme_problems or project.exercise_problems
+        )
+        if clean:
+            untouched = set(project.client_files) - set(clients)
+            uptodate.write_index(out, shared, fresh, untouched)
+        else:
+            uptodate.forget_index(out)
     report.add(
         [p for p in project.all_problems() if p not in report.problems and not options.clients]
     )
@@ -252,13 +269,7 @@ def run(
     return report
 
 
-def _overlaps_sources(root: Path, out: Path) -> bool:
-    """Whether writing to ``out`` could touch the project itself (its root, content, …)."""
-    sources = [root / part for part in ("content", "clients", "templates")]
-    return out == root or any(out.is_relative_to(s) or s.is_relative_to(out) for s in sources)
-
-
-def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
+def carry_over(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
     """With ``--stage``: the rest of the client's previous output, carried over unchanged."""
     if not folder.is_dir():
         return {}
@@ -267,6 +278,12 @@ def _carry(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.relative_to(folder).as_posix() not in files
     }
+
+
+def _overlaps_sources(root: Path, out: Path) -> bool:
+    """Whether writing to ``out`` could touch the project itself (its root, content, …)."""
+    sources = [root / part for part in ("content", "clients", "templates")]
+    return out == root or any(out.is_relative_to(s) or s.is_relative_to(out) for s in sources)
 
 
 def prune(out: Path, keep: set[str]) -> list[str]:
@@ -282,7 +299,8 @@ def prune(out: Path, keep: set[str]) -> list[str]:
             and entry.name != "curriculum"
             and (entry / "index.html").is_file()
         ):
-            writer.remove(entry)
+            writer_mod.remove(entry)
+            cache.remove_manifest(out, entry.name)
             removed.append(entry.name)
     return removed
 

@@ -7,18 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbook import __version__
-from workbook.build import BuildOptions, BuildReport, run
 from workbook.errors import WorkbookError
-from workbook.schema import profile_json_schema
+
+if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
+    from workbook.build import BuildReport
 
 
 def _project_root() -> Path:
     return Path.cwd()
+
+
+def _client_count(root: Path) -> int:
+    """How many profiles a build of every client will go through (for the progress bar)."""
+    folder = root / "clients"
+    if not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
 def _print_problems(report: BuildReport, root: Path) -> None:
@@ -44,6 +55,8 @@ def main() -> None:
 @main.command()
 def check() -> None:
     """Validate everything; print every problem as path:line, exit 1 if any."""
+    from workbook.build import BuildOptions, run
+
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
@@ -119,7 +132,20 @@ def build(
     prune: bool,
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
+    from workbook import uptodate
+    from workbook.progress import summary
+
     root = _project_root()
+    started = time.perf_counter()
+    params = click.get_current_context().params
+    if not prune:
+        unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
+        if unchanged is not None:
+            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
+            return
+    from workbook.build import BuildOptions, run
+    from workbook.progress import Progress
+
     options = BuildOptions(
         clients=ids,
         edition=edition,
@@ -135,16 +161,18 @@ def build(
         opaque_folders=opaque_folders,
         unencrypted=unencrypted,
     )
-    stderr = click.get_text_stream("stderr")
-    show = (lambda line: click.echo(line, err=True)) if stderr.isatty() else None
-    report = run(root, options, write=True, progress=show)
+    bar = Progress(len(ids) or _client_count(root))
+    try:
+        report = run(root, options, write=True, progress=bar, noop_checked=not prune)
+    finally:
+        bar.close()
     _print_problems(report, root)
     for note in report.notes:
         click.echo(note)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
     click.echo(
-        f"{len(report.built)} built, {len(report.failed)} failed in {report.seconds:.1f} s",
+        summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),
     )
     if report.problems:
@@ -154,6 +182,8 @@ def build(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of client profiles, for editors."""
+    from workbook.schema import profile_json_schema
+
     click.echo(json.dumps(profile_json_schema(), indent=2))
 
 
@@ -268,3 +298,35 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
     click.echo(f"Wrote {path.relative_to(root).as_posix()}.")
     if not coach:
         click.echo("Fill in the coach's name (coach: name:) before you build.")
+
+
+@main.command()
+@click.argument("client_id", metavar="[ID]", required=False)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="the port on 127.0.0.1 (0: any free port)",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["client", "coach"]),
+    default="client",
+    show_default=True,
+    help="coach: preview with facilitator notes",
+)
+@click.option("--today", callback=_date, metavar="DATE", help="the build date (YYYY-MM-DD)")
+def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
+    """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
+    from workbook import serve as serve_mod
+
+    clients = (client_id,) if client_id else ()
+    serve_mod.serve(
+        _project_root(),
+        clients,
+        port,
+        edition=edition,
+        today=today,
+        echo=lambda line: click.echo(line, err=True),
+    )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -65,11 +65,20 @@ class ClientJob:
 
 @dataclass
 class BuildContext:
-    """Per-process state: compiled templates and parsed exercises, reused across clients."""
+    """Per-process state: compiled templates and parsed exercises, reused across clients.
+
+    A process pool makes one per worker (in its initializer), so templates are
+    compiled and client-independent exercises parsed once per process.
+    ``shared`` is the digest of every shared input file (content, templates,
+    workbook.yml, the logo) and of the options that shape output; ``memo``
+    keeps per-process caches of digests.
+    """
 
     root: Path
     template_dirs: list[Path]
     exercises: dict[str, Exercise]
+    shared: str = ""
+    memo: dict[str, Any] = field(default_factory=dict)
     pdf: bool = True  # --no-pdf: False, and no pack is made
     dry: bool = False  # `workbook check`: outputs check their inputs but render nothing costly
     jobs: int | None = None  # --jobs: processes that render packs
@@ -107,7 +116,9 @@ class BuildContext:
 
     def assets(self) -> dict[str, Path]:
         """Every file under templates/assets (the project's first, then the defaults)."""
-        found: dict[str, Path] = {}
+        if "assets" in self.memo:
+            return self.memo["assets"]
+        found: dict[str, Path] = self.memo.setdefault("assets", {})
         for folder in reversed(self.template_dirs):
             base = folder / "assets"
             if base.is_dir():

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from workbook import markdown, templating
 from workbook.answers import Answers
+from workbook.chunks import ChunkParser
 from workbook.errors import Problem
 from workbook.models import Client, Exercise, Field, Firm, Programme, Stage
 from workbook.templating import AnswersView, plain
@@ -57,6 +58,7 @@ class Personaliser:
     content_dir: Any
     _env: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
+    chunks: ChunkParser = field(default_factory=ChunkParser)
 
     @property
     def env(self) -> jinja2.Environment:
@@ -89,8 +91,9 @@ class Personaliser:
                 text = templating.render_capped(template, {**context, "stage": plain(stage)})
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
-            text = templating.restore_keys(text)
-            tokens, report = markdown.parse(text, exercise.path, exercise.id)
+            tokens, report = self.chunks.parse(
+                templating.restore_keys(text), exercise.path, exercise.id
+            )
         else:
             if exercise.id not in self._static:
                 self._static[exercise.id] = markdown.parse(

@@ -376,8 +376,8 @@ def load_client(
     ), []
 
 
-def load_project(root: Path) -> Project:
-    """Read every file of the project; nothing is rendered or written here."""
+def load_project(root: Path, *, clients: bool = True) -> Project:
+    """Read every file of the project (profiles only listed unless ``clients``); write nothing."""
     root = root.resolve()
     settings, problems = load_settings(root)
     project = Project(root=root, settings=settings, global_problems=problems)
@@ -424,15 +424,38 @@ def load_project(root: Path) -> Project:
         project.client_problems.setdefault(p.where.path.stem, []).append(p)
     for cid, path in cfiles.items():
         project.client_files[cid] = path
-        client, found = load_client(
-            cid, path, settings, project.programmes, set(project.programme_problems), root
-        )
-        if client is None:
-            project.client_problems[cid] = found
-            continue
-        project.clients[cid] = client
-        answers, found = answers_mod.load(root / "clients" / f"{cid}.answers")
-        project.answers[cid] = answers
-        if found:
-            project.client_problems[cid] = found
+        if clients:
+            read_client(project, cid)
     return project
+
+
+def read_client(project: Project, cid: str) -> None:
+    """Load one listed client's profile and answers into ``project``.
+
+    ``load_project(root, clients=False)`` lists profiles without reading them, so
+    a build can skip unchanged clients unread and read the others in its workers.
+    """
+    path = project.client_files[cid]
+    client, found = load_client(
+        cid,
+        path,
+        project.settings,
+        project.programmes,
+        set(project.programme_problems),
+        project.root,
+    )
+    if client is None:
+        project.client_problems[cid] = found
+        return
+    project.clients[cid] = client
+    answers, found = answers_mod.load(project.root / "clients" / f"{cid}.answers")
+    project.answers[cid] = answers
+    if found:
+        project.client_problems[cid] = found
+
+
+def forget_client(project: Project, cid: str) -> None:
+    """Drop a built client's data, so a worker holds one client at a time."""
+    project.clients.pop(cid, None)
+    project.answers.pop(cid, None)
+    project.client_problems.pop(cid, None)

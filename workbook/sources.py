@@ -9,13 +9,12 @@ nesting and huge files stop quickly with a located error.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from workbook.errors import Problem, SourceLocation
 
@@ -253,7 +252,13 @@ class FrontMatterSplit:
     problems: list[Problem]
 
 
-_FRONT = MarkdownIt("zero").use(front_matter_plugin)
+@functools.cache
+def _front() -> Any:
+    """The front-matter splitter, made on first use (profiles alone never need Markdown)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("zero").use(front_matter_plugin)
 
 
 def split_front_matter(text: str, path: Path) -> FrontMatterSplit:
@@ -270,7 +275,7 @@ def split_front_matter(text: str, path: Path) -> FrontMatterSplit:
                 )
             ],
         )
-    tokens = _FRONT.parse(text)
+    tokens = _front().parse(text)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatterSplit(
             None,

@@ -30,11 +30,17 @@ class Writer:
         path.mkdir(parents=True, exist_ok=True)
 
 
-def safe_join(base: Path, relative: str) -> Path:
-    """``base/relative``, refusing anything that would land outside ``base``."""
+def safe_join(base: Path, relative: str, *, fresh: bool = False) -> Path:
+    """``base/relative``, refusing anything that would land outside ``base``.
+
+    ``fresh``: ``base`` is a folder this build has just made, so it holds no
+    links to follow and the checks on the name alone suffice (no lookups).
+    """
     rel = PurePosixPath(relative)
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
         raise WorkbookError(f"refusing to write outside the output folder: '{relative}'")
+    if fresh:
+        return base / Path(*rel.parts)
     target = (base / Path(*rel.parts)).resolve()
     if not target.is_relative_to(base.resolve()):
         raise WorkbookError(f"refusing to write outside the output folder: '{relative}'")
@@ -85,7 +91,7 @@ def replace_folder(
         for relative, src in sorted((carry or {}).items()):
             if relative in files:
                 continue
-            target = safe_join(new, relative)
+            target = safe_join(new, relative, fresh=True)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
@@ -94,7 +100,7 @@ def replace_folder(
             except OSError:
                 shutil.copy2(src, target)
         for relative, data in sorted(files.items()):
-            target = safe_join(new, relative)
+            target = safe_join(new, relative, fresh=True)
             if target.parent not in made:
                 writer.mkdir(target.parent)
                 made.add(target.parent)

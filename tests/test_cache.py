@@ -1,0 +1,382 @@
+"""The build cache: an edit to each kind of input rebuilds exactly what depends on it.
+
+Each test builds a real project, edits one input, builds again, and checks the
+build report's list of rendered tasks, which files on disk were replaced
+(inode and time), and that the incremental output is byte for byte a clean
+build of the edited project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbook.build import BuildOptions, BuildReport, run
+
+TODAY = dt.date(2026, 11, 1)
+
+SETTINGS = """\
+firm: {name: Test Firm, colours: {primary: "#123456"}}
+programme: mini
+release: all
+"""
+OTHER_PROGRAMME = """\
+title: Other
+stages:
+  - {id: only, title: Only stage, exercises: [goodbye]}
+"""
+ALL_PAGES = {
+    "page:index.html",
+    "page:01-start/index.html",
+    "page:01-start/hello.html",
+    "page:02-later/index.html",
+    "page:02-later/goodbye.html",
+}
+ASSETS = {"asset:assets/workbook.css", "asset:assets/theme.css"}
+
+
+@pytest.fixture
+def project(make_project) -> Path:
+    """Two clients on the mini programme, one on another programme, every stage released."""
+    return make_project(
+        {
+            "workbook.yml": SETTINGS,
+            "clients/bea.yml": "name: Bea Second\ncoach: {name: Casey Coach}\nprogramme: mini\n",
+            "clients/cy.yml": "name: Cy Third\ncoach: {name: Casey Coach}\nprogramme: other\n",
+            "content/programmes/other.yml": OTHER_PROGRAMME,
+        }
+    )
+
+
+def build(root: Path, **options) -> BuildReport:
+    return run(root, BuildOptions(today=TODAY, jobs=1, **options))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its inode and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".workbook-cache" not in p.parts
+    }
+
+
+def clean_build(root: Path, tmp: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the project as it is now."""
+    out = tmp / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(root, out=out)
+    assert not report.problems, report.problems
+    return contents(out)
+
+
+def changed_files(before: dict, after: dict) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def rebuild_after(root: Path, tmp: Path, change) -> tuple[BuildReport, set[str]]:
+    """Build, apply ``change``, build again: the report and the files replaced on disk."""
+    first = build(root)
+    assert not first.problems, first.problems
+    before = snapshot(root / "site")
+    change()
+    report = build(root)
+    assert not report.problems, report.problems
+    after = snapshot(root / "site")
+    assert contents(root / "site") == clean_build(root, tmp)
+    replaced = {f for f in changed_files(before, after) if not f.startswith(".workbook-cache/")}
+    return report, replaced
+
+
+def rendered(report: BuildReport) -> set[tuple[str, str]]:
+    return {(cid, key) for cid, keys in report.rendered.items() for key in keys}
+
+
+def test_first_build_renders_everything_and_records_it(project: Path) -> None:
+    report = build(project)
+    assert report.built == ["alex", "bea", "cy"]
+    assert set(report.rendered["alex"]) == ALL_PAGES | ASSETS
+    manifest = json.loads((project / "site/.workbook-cache/alex.json").read_text())
+    assert manifest["client"] == "alex"
+    assert set(manifest["entries"]) == ALL_PAGES | ASSETS
+    assert manifest["entries"]["page:index.html"]["files"].keys() == {"index.html"}
+
+
+def test_no_op_rebuild_renders_and_rewrites_nothing(project: Path) -> None:
+    build(project)
+    before = snapshot(project / "site")
+    folders = {p: p.stat().st_ino for p in (project / "site").iterdir()}
+    report = build(project)
+    assert report.built == [] and report.failed == []
+    assert report.unchanged == ["alex", "bea", "cy"]
+    assert snapshot(project / "site") == before  # not even the manifests
+    assert {p: p.stat().st_ino for p in (project / "site").iterdir()} == folders
+
+
+def test_profile_edit_rebuilds_that_client_only(project: Path, tmp_path: Path) -> None:
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed"),
+    )
+    assert report.built == ["alex"]
+    assert report.unchanged == ["bea", "cy"]
+    assert rendered(report) == {("alex", k) for k in ALL_PAGES}  # assets do not read profiles
+    assert replaced == {f"alex/{k.removeprefix('page:')}" for k in ALL_PAGES}
+
+
+def test_exercise_body_edit_rebuilds_only_its_pages(project: Path, tmp_path: Path) -> None:
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "content/exercises/goodbye.md", "How ready", "How prepared"),
+    )
+    assert rendered(report) == {
+        ("alex", "page:02-later/goodbye.html"),
+        ("bea", "page:02-later/goodbye.html"),
+        ("cy", "page:01-only/goodbye.html"),
+    }
+    assert replaced == {
+        "alex/02-later/goodbye.html",
+        "bea/02-later/goodbye.html",
+        "cy/01-only/goodbye.html",
+    }
+
+
+def test_exercise_edit_leaves_clients_not_using_it_alone(project: Path, tmp_path: Path) -> None:
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "content/exercises/hello.md", "What brings", "What led"),
+    )
+    assert rendered(report) == {
+        ("alex", "page:01-start/hello.html"),
+        ("bea", "page:01-start/hello.html"),
+    }
+    assert "cy" in report.unchanged
+    assert replaced == {"alex/01-start/hello.html", "bea/01-start/hello.html"}
+
+
+def test_front_matter_edit_rebuilds_pages_that_list_it(project: Path, tmp_path: Path) -> None:
+    """Titles show on the home and stage pages and in every page's context."""
+    report, _ = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "content/exercises/hello.md", "title: Hello", "title: Welcome"),
+    )
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in ALL_PAGES}
+    assert "cy" in report.unchanged
+
+
+def test_programme_edit_rebuilds_its_clients_pages(project: Path, tmp_path: Path) -> None:
+    report, _ = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "content/programmes/mini.yml", "Later on", "Further on"),
+    )
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in ALL_PAGES}
+    assert "cy" in report.unchanged
+
+
+def test_page_template_edit_rebuilds_pages_using_it(project: Path, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent.parent / "templates/exercise.html"
+    (project / "templates").mkdir()
+    (project / "templates/exercise.html").write_text(source.read_text())
+    build(project)  # the override alone changes nothing yet
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "templates/exercise.html", 'class="exercise"', 'class="exercise x"'),
+    )
+    exercise_pages = {
+        ("alex", "page:01-start/hello.html"),
+        ("alex", "page:02-later/goodbye.html"),
+        ("bea", "page:01-start/hello.html"),
+        ("bea", "page:02-later/goodbye.html"),
+        ("cy", "page:01-only/goodbye.html"),
+    }
+    assert rendered(report) == exercise_pages
+    assert len(replaced) == len(exercise_pages)
+
+
+def test_base_template_edit_rebuilds_every_page_but_no_asset(project: Path, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent.parent / "templates/base.html"
+    (project / "templates").mkdir()
+    (project / "templates/base.html").write_text(source.read_text())
+    report, _ = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "templates/base.html", "Skip to content", "Skip to the content"),
+    )
+    keys = {key for _, key in rendered(report)}
+    assert keys == ALL_PAGES | {"page:01-only/index.html", "page:01-only/goodbye.html"}
+    assert len(rendered(report)) == 2 * len(ALL_PAGES) + 3
+
+
+def test_asset_edit_rewrites_that_asset_only(project: Path, tmp_path: Path) -> None:
+    css = Path(__file__).resolve().parent.parent / "templates/assets/workbook.css"
+    (project / "templates/assets").mkdir(parents=True)
+    (project / "templates/assets/workbook.css").write_text(css.read_text())
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: (project / "templates/assets/workbook.css").write_text(
+            css.read_text() + "\n/**/\n"
+        ),
+    )
+    assert rendered(report) == {(c, "asset:assets/workbook.css") for c in ("alex", "bea", "cy")}
+    assert replaced == {f"{c}/assets/workbook.css" for c in ("alex", "bea", "cy")}
+
+
+def test_answers_file_rebuilds_the_page_showing_them(project: Path, tmp_path: Path) -> None:
+    answers = {
+        "format": "workbook-answers/1",
+        "client": "alex",
+        "programme": "mini",
+        "exported": "2026-11-02T10:00:00Z",
+        "answers": {"goodbye/ready": {"value": 4, "updated": "2026-11-02T09:00:00Z"}},
+    }
+
+    def add() -> None:
+        folder = project / "clients/alex.answers"
+        folder.mkdir()
+        (folder / "2026-11-02.json").write_text(json.dumps(answers))
+
+    report, replaced = rebuild_after(project, tmp_path, add)
+    assert rendered(report) == {("alex", "page:02-later/goodbye.html")}
+    assert replaced == {"alex/02-later/goodbye.html"}
+    page = (project / "site/alex/02-later/goodbye.html").read_text()
+    assert 'value="4" aria-label="4" checked' in page
+
+
+def test_firm_name_edit_rebuilds_pages_not_assets(project: Path, tmp_path: Path) -> None:
+    report, _ = rebuild_after(
+        project, tmp_path, lambda: edit(project / "workbook.yml", "Test Firm", "Other Firm")
+    )
+    assert {k for _, k in rendered(report)} == ALL_PAGES | {
+        "page:01-only/index.html",
+        "page:01-only/goodbye.html",
+    }
+
+
+def test_settings_that_pages_do_not_read_rebuild_nothing(project: Path, tmp_path: Path) -> None:
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(project / "workbook.yml", "release: all", "release: all\npaper: Letter"),
+    )
+    assert report.rendered == {} and replaced == set()
+
+
+def test_colours_rewrite_the_theme(project: Path, tmp_path: Path) -> None:
+    report, _ = rebuild_after(
+        project, tmp_path, lambda: edit(project / "workbook.yml", "#123456", "#654321")
+    )
+    assert ("alex", "asset:assets/theme.css") in rendered(report)
+    assert ("alex", "asset:assets/workbook.css") not in rendered(report)
+    assert "#654321" in (project / "site/alex/assets/theme.css").read_text()
+
+
+def test_build_date_counts_only_where_it_is_used(project: Path, tmp_path: Path) -> None:
+    build(project)
+    report = run(project, BuildOptions(today=dt.date(2027, 1, 1), jobs=1))
+    assert report.rendered == {}
+    edit(project / "content/exercises/goodbye.md", "How ready", "On {{ today }}, how ready")
+    build(project)
+    report = run(project, BuildOptions(today=dt.date(2027, 1, 2), jobs=1))
+    assert {k for _, k in rendered(report)} == {
+        "page:02-later/goodbye.html",
+        "page:01-only/goodbye.html",
+    }
+
+
+def test_a_deleted_page_is_rebuilt(project: Path) -> None:
+    build(project)
+    (project / "site/bea/01-start/hello.html").unlink()
+    report = build(project)
+    assert rendered(report) == {("bea", "page:01-start/hello.html")}
+    assert (project / "site/bea/01-start/hello.html").is_file()
+
+
+def test_a_corrupt_manifest_means_a_full_rebuild_of_that_client(
+    project: Path, tmp_path: Path
+) -> None:
+    build(project)
+    (project / "site/.workbook-cache/bea.json").write_text("{not json")
+    edit(project / "content/exercises/hello.md", "What brings", "What led")
+    report = build(project)
+    assert set(report.rendered["bea"]) == ALL_PAGES | ASSETS
+    assert report.rendered["alex"] == ["page:01-start/hello.html"]
+    assert contents(project / "site") == clean_build(project, tmp_path)
+
+
+def test_stage_build_keeps_the_rest_and_its_records(project: Path, tmp_path: Path) -> None:
+    build(project)
+    edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
+    report = build(project, stage="later", clients=("alex",))
+    assert rendered(report) == {
+        ("alex", "page:02-later/index.html"),
+        ("alex", "page:02-later/goodbye.html"),
+    }
+    assert "Alex Example" in (project / "site/alex/index.html").read_text()
+    report = build(project)
+    assert rendered(report) == {
+        ("alex", "page:index.html"),
+        ("alex", "page:01-start/index.html"),
+        ("alex", "page:01-start/hello.html"),
+    }
+    assert contents(project / "site") == clean_build(project, tmp_path)
+
+
+def test_a_single_changed_page_is_replaced_in_place(project: Path) -> None:
+    """One file changes: one atomic rename, the client's folder itself stays (no copy)."""
+    build(project)
+    folder = (project / "site/alex").stat().st_ino
+    page = project / "site/alex/02-later/goodbye.html"
+    before = page.stat().st_ino
+    edit(project / "content/exercises/goodbye.md", "How ready", "How prepared")
+    build(project)
+    assert (project / "site/alex").stat().st_ino == folder
+    assert page.stat().st_ino != before and "How prepared" in page.read_text()
+    edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
+    build(project)
+    assert (project / "site/alex").stat().st_ino != folder  # many pages: a new folder, swapped
+
+
+def test_a_plain_output_is_one_task_on_the_whole_job(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Outputs that plan no tasks of their own (e.g. packs) are cached on everything."""
+    from workbook import build as build_mod
+
+    def notes(ctx, job):
+        return {"notes.txt": f"{job.client.name} {job.settings.firm.name}".encode()}, []
+
+    monkeypatch.setattr(build_mod, "OUTPUTS", (*build_mod.OUTPUTS, notes))
+    key = f"output:{__name__}.{notes.__qualname__}"
+    assert key in build(project).rendered["alex"]
+    assert build(project).rendered == {}
+    report = build(project, pdf=False)  # an option that may shape output
+    assert {k for _, k in rendered(report)} == {key}
+    edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
+    report = build(project, pdf=False)
+    assert key in report.rendered["alex"] and "bea" not in report.rendered
+    assert (project / "site/alex/notes.txt").read_text() == "Alex Renamed Test Firm"
