@@ -36,7 +36,11 @@ ALL_PAGES = {
     "page:02-later/index.html",
     "page:02-later/goodbye.html",
 }
-ASSETS = {"asset:assets/workbook.css", "asset:assets/theme.css"}
+REPO_ASSETS = Path(__file__).resolve().parent.parent / "templates" / "assets"
+ASSETS = {f"asset:assets/{p.name}" for p in REPO_ASSETS.iterdir() if p.is_file()} | {
+    "asset:assets/theme.css"
+}
+WHOLE = {"progress:progress.html", "calendar:calendar.ics"}  # one task each per client
 
 
 @pytest.fixture
@@ -53,6 +57,7 @@ def project(make_project) -> Path:
 
 
 def build(root: Path, **options) -> BuildReport:
+    options.setdefault("pdf", False)  # packs have their own test below: they are slow
     return run(root, BuildOptions(today=TODAY, jobs=1, **options))
 
 
@@ -113,10 +118,10 @@ def rendered(report: BuildReport) -> set[tuple[str, str]]:
 def test_first_build_renders_everything_and_records_it(project: Path) -> None:
     report = build(project)
     assert report.built == ["alex", "bea", "cy"]
-    assert set(report.rendered["alex"]) == ALL_PAGES | ASSETS
+    assert set(report.rendered["alex"]) == ALL_PAGES | ASSETS | WHOLE
     manifest = json.loads((project / "site/.workbook-cache/alex.json").read_text())
     assert manifest["client"] == "alex"
-    assert set(manifest["entries"]) == ALL_PAGES | ASSETS
+    assert set(manifest["entries"]) == ALL_PAGES | ASSETS | WHOLE
     assert manifest["entries"]["page:index.html"]["files"].keys() == {"index.html"}
 
 
@@ -139,8 +144,9 @@ def test_profile_edit_rebuilds_that_client_only(project: Path, tmp_path: Path) -
     )
     assert report.built == ["alex"]
     assert report.unchanged == ["bea", "cy"]
-    assert rendered(report) == {("alex", k) for k in ALL_PAGES}  # assets do not read profiles
-    assert replaced == {f"alex/{k.removeprefix('page:')}" for k in ALL_PAGES}
+    # assets do not read profiles; the progress page and the calendar do
+    assert rendered(report) == {("alex", k) for k in ALL_PAGES | WHOLE}
+    assert replaced == {f"alex/{k.split(':', 1)[1]}" for k in ALL_PAGES | WHOLE}
 
 
 def test_exercise_body_edit_rebuilds_only_its_pages(project: Path, tmp_path: Path) -> None:
@@ -149,16 +155,13 @@ def test_exercise_body_edit_rebuilds_only_its_pages(project: Path, tmp_path: Pat
         tmp_path,
         lambda: edit(project / "content/exercises/goodbye.md", "How ready", "How prepared"),
     )
-    assert rendered(report) == {
-        ("alex", "page:02-later/goodbye.html"),
-        ("bea", "page:02-later/goodbye.html"),
-        ("cy", "page:01-only/goodbye.html"),
+    # its page, and the stage and home pages that count its fields
+    mini = {"page:02-later/goodbye.html", "page:02-later/index.html", "page:index.html"}
+    other = {"page:01-only/goodbye.html", "page:01-only/index.html", "page:index.html"}
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in mini} | {
+        ("cy", k) for k in other
     }
-    assert replaced == {
-        "alex/02-later/goodbye.html",
-        "bea/02-later/goodbye.html",
-        "cy/01-only/goodbye.html",
-    }
+    assert replaced == {f"{c}/{k.removeprefix('page:')}" for c, k in rendered(report)}
 
 
 def test_exercise_edit_leaves_clients_not_using_it_alone(project: Path, tmp_path: Path) -> None:
@@ -167,12 +170,10 @@ def test_exercise_edit_leaves_clients_not_using_it_alone(project: Path, tmp_path
         tmp_path,
         lambda: edit(project / "content/exercises/hello.md", "What brings", "What led"),
     )
-    assert rendered(report) == {
-        ("alex", "page:01-start/hello.html"),
-        ("bea", "page:01-start/hello.html"),
-    }
+    pages = {"page:01-start/hello.html", "page:01-start/index.html", "page:index.html"}
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in pages}
     assert "cy" in report.unchanged
-    assert replaced == {"alex/01-start/hello.html", "bea/01-start/hello.html"}
+    assert replaced == {f"{c}/{k.removeprefix('page:')}" for c, k in rendered(report)}
 
 
 def test_front_matter_edit_rebuilds_pages_that_list_it(project: Path, tmp_path: Path) -> None:
@@ -192,7 +193,7 @@ def test_programme_edit_rebuilds_its_clients_pages(project: Path, tmp_path: Path
         tmp_path,
         lambda: edit(project / "content/programmes/mini.yml", "Later on", "Further on"),
     )
-    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in ALL_PAGES}
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in ALL_PAGES | WHOLE}
     assert "cy" in report.unchanged
 
 
@@ -227,8 +228,12 @@ def test_base_template_edit_rebuilds_every_page_but_no_asset(project: Path, tmp_
         lambda: edit(project / "templates/base.html", "Skip to content", "Skip to the content"),
     )
     keys = {key for _, key in rendered(report)}
-    assert keys == ALL_PAGES | {"page:01-only/index.html", "page:01-only/goodbye.html"}
-    assert len(rendered(report)) == 2 * len(ALL_PAGES) + 3
+    assert keys == ALL_PAGES | {
+        "page:01-only/index.html",
+        "page:01-only/goodbye.html",
+        "progress:progress.html",  # it extends base.html too
+    }
+    assert len(rendered(report)) == 2 * len(ALL_PAGES) + 3 + 3
 
 
 def test_asset_edit_rewrites_that_asset_only(project: Path, tmp_path: Path) -> None:
@@ -261,8 +266,10 @@ def test_answers_file_rebuilds_the_page_showing_them(project: Path, tmp_path: Pa
         (folder / "2026-11-02.json").write_text(json.dumps(answers))
 
     report, replaced = rebuild_after(project, tmp_path, add)
-    assert rendered(report) == {("alex", "page:02-later/goodbye.html")}
-    assert replaced == {"alex/02-later/goodbye.html"}
+    # the page showing it, the pages counting it, and the progress page
+    keys = {"page:02-later/goodbye.html", "page:02-later/index.html", "page:index.html"}
+    assert rendered(report) == {("alex", k) for k in keys | {"progress:progress.html"}}
+    assert replaced == {f"alex/{k.split(':', 1)[1]}" for _, k in rendered(report)}
     page = (project / "site/alex/02-later/goodbye.html").read_text()
     assert 'value="4" aria-label="4" checked' in page
 
@@ -271,7 +278,7 @@ def test_firm_name_edit_rebuilds_pages_not_assets(project: Path, tmp_path: Path)
     report, _ = rebuild_after(
         project, tmp_path, lambda: edit(project / "workbook.yml", "Test Firm", "Other Firm")
     )
-    assert {k for _, k in rendered(report)} == ALL_PAGES | {
+    assert {k for _, k in rendered(report)} == ALL_PAGES | WHOLE | {
         "page:01-only/index.html",
         "page:01-only/goodbye.html",
     }
@@ -297,14 +304,18 @@ def test_colours_rewrite_the_theme(project: Path, tmp_path: Path) -> None:
 
 def test_build_date_counts_only_where_it_is_used(project: Path, tmp_path: Path) -> None:
     build(project)
-    report = run(project, BuildOptions(today=dt.date(2027, 1, 1), jobs=1))
-    assert report.rendered == {}
+    report = run(project, BuildOptions(today=dt.date(2027, 1, 1), jobs=1, pdf=False))
+    # no page mentions the date; overdue milestones and the calendar's stamp do
+    assert {k for _, k in rendered(report)} == WHOLE
     edit(project / "content/exercises/goodbye.md", "How ready", "On {{ today }}, how ready")
     build(project)
-    report = run(project, BuildOptions(today=dt.date(2027, 1, 2), jobs=1))
-    assert {k for _, k in rendered(report)} == {
+    report = run(project, BuildOptions(today=dt.date(2027, 1, 2), jobs=1, pdf=False))
+    assert {k for _, k in rendered(report)} == WHOLE | {
         "page:02-later/goodbye.html",
         "page:01-only/goodbye.html",
+        "page:02-later/index.html",
+        "page:01-only/index.html",
+        "page:index.html",
     }
 
 
@@ -323,8 +334,12 @@ def test_a_corrupt_manifest_means_a_full_rebuild_of_that_client(
     (project / "site/.workbook-cache/bea.json").write_text("{not json")
     edit(project / "content/exercises/hello.md", "What brings", "What led")
     report = build(project)
-    assert set(report.rendered["bea"]) == ALL_PAGES | ASSETS
-    assert report.rendered["alex"] == ["page:01-start/hello.html"]
+    assert set(report.rendered["bea"]) == ALL_PAGES | ASSETS | WHOLE
+    assert set(report.rendered["alex"]) == {
+        "page:01-start/hello.html",
+        "page:01-start/index.html",
+        "page:index.html",
+    }
     assert contents(project / "site") == clean_build(project, tmp_path)
 
 
@@ -339,23 +354,25 @@ def test_stage_build_keeps_the_rest_and_its_records(project: Path, tmp_path: Pat
     assert "Alex Example" in (project / "site/alex/index.html").read_text()
     report = build(project)
     assert rendered(report) == {
-        ("alex", "page:index.html"),
-        ("alex", "page:01-start/index.html"),
-        ("alex", "page:01-start/hello.html"),
-    }
+        ("alex", k)
+        for k in ("page:index.html", "page:01-start/index.html", "page:01-start/hello.html")
+    } | {("alex", k) for k in WHOLE}
     assert contents(project / "site") == clean_build(project, tmp_path)
 
 
 def test_a_single_changed_page_is_replaced_in_place(project: Path) -> None:
     """One file changes: one atomic rename, the client's folder itself stays (no copy)."""
+    css = Path(__file__).resolve().parent.parent / "templates/assets/workbook.css"
+    (project / "templates/assets").mkdir(parents=True)
+    (project / "templates/assets/workbook.css").write_text(css.read_text())
     build(project)
     folder = (project / "site/alex").stat().st_ino
-    page = project / "site/alex/02-later/goodbye.html"
+    page = project / "site/alex/assets/workbook.css"
     before = page.stat().st_ino
-    edit(project / "content/exercises/goodbye.md", "How ready", "How prepared")
+    (project / "templates/assets/workbook.css").write_text(css.read_text() + "\n/* x */\n")
     build(project)
     assert (project / "site/alex").stat().st_ino == folder
-    assert page.stat().st_ino != before and "How prepared" in page.read_text()
+    assert page.stat().st_ino != before and "/* x */" in page.read_text()
     edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
     build(project)
     assert (project / "site/alex").stat().st_ino != folder  # many pages: a new folder, swapped
@@ -374,9 +391,36 @@ def test_a_plain_output_is_one_task_on_the_whole_job(
     key = f"output:{__name__}.{notes.__qualname__}"
     assert key in build(project).rendered["alex"]
     assert build(project).rendered == {}
-    report = build(project, pdf=False)  # an option that may shape output
+    report = build(project, edition="client", out=project / "other")  # another output
+    assert key in {k for _, k in rendered(report)}
+    report = build(project, bundle=True)  # an option that may shape output
     assert {k for _, k in rendered(report)} == {key}
     edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
-    report = build(project, pdf=False)
+    report = build(project, bundle=True)  # the same options: only the edited client
     assert key in report.rendered["alex"] and "bea" not in report.rendered
     assert (project / "site/alex/notes.txt").read_text() == "Alex Renamed Test Firm"
+
+
+def test_packs_follow_their_own_inputs(project: Path) -> None:
+    """The packs' task: rebuilt for an answer they print, not for a site-only template."""
+    build(project, pdf=True, clients=("alex",))
+    home = Path(__file__).resolve().parent.parent / "templates/home.html"
+    (project / "templates").mkdir()
+    (project / "templates/home.html").write_text(home.read_text().replace("Welcome", "Hello"))
+    report = build(project, pdf=True, clients=("alex",))
+    assert rendered(report) == {("alex", "page:index.html")}
+    folder = project / "clients/alex.answers"
+    folder.mkdir()
+    (folder / "a.json").write_text(
+        json.dumps(
+            {
+                "format": "workbook-answers/1",
+                "client": "alex",
+                "exported": "2026-11-02T10:00:00Z",
+                "answers": {"goodbye/ready": {"value": 4, "updated": "2026-11-02T09:00:00Z"}},
+            }
+        )
+    )
+    report = build(project, pdf=True, clients=("alex",))
+    assert ("alex", "packs:all") in rendered(report)
+    assert (project / "site/alex/packs/02-later.pdf").is_file()

@@ -122,6 +122,6 @@ def test_example_project_checks_and_builds_clean(example_project: Path, cli) -> 
     assert "No problems found (5 client(s) checked)" in result.output
     result = cli(["build", "--no-pdf", "--today", "2026-11-23"], example_project)
     assert result.exit_code == 0, result.output
-    assert "5 built, 0 failed" in result.output
+    assert "5 built, 0 unchanged, 0 failed" in result.output
     site = example_project / "site"
     assert (site / "jordan-rivera" / "03-goal-setting" / "clear-goals.html").is_file()

@@ -223,23 +223,19 @@ def test_no_pdf_skips_packs(make_project: Callable[..., Path]) -> None:
 
 def test_a_rebuild_with_nothing_changed_renders_nothing(make_project: Callable[..., Path]) -> None:
     root = make_project()
-    lines: list[str] = []
-    run(root, build(root), progress=lines.append)
-    rendered = [line for line in lines if ".pdf:" in line]
-    assert len(rendered) == 2  # 01-start and engagement, each reported as it finished
-    first = (root / "site" / "alex" / "packs" / "01-start.pdf").read_bytes()
+    pack = root / "site" / "alex" / "packs" / "01-start.pdf"
+    report = run(root, build(root))
+    assert "packs:all" in report.rendered["alex"]
+    first, stamp = pack.read_bytes(), pack.stat().st_mtime_ns
 
-    lines.clear()
-    report = run(root, build(root), progress=lines.append)
-    assert report.problems == []
-    assert [line for line in lines if ".pdf:" in line] == []
-    assert (root / "site" / "alex" / "packs" / "01-start.pdf").read_bytes() == first
+    report = run(root, build(root))
+    assert report.problems == [] and report.rendered == {}
+    assert pack.read_bytes() == first and pack.stat().st_mtime_ns == stamp  # not rewritten
 
     answers_file(root, "alex", "a.json", "2026-11-01T09:00:00Z", {"hello/first": "Curiosity."})
-    lines.clear()
-    run(root, build(root), progress=lines.append)
-    assert len([line for line in lines if ".pdf:" in line]) == 2
-    assert "Curiosity." in text(root / "site" / "alex" / "packs" / "01-start.pdf")
+    report = run(root, build(root))
+    assert "packs:all" in report.rendered["alex"]
+    assert "Curiosity." in text(pack)
 
     css = root / "templates" / "assets" / "pack.css"  # an asset the packs fetched
     css.parent.mkdir(parents=True)
@@ -248,9 +244,10 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(make_project: Callable[.
     css.write_text(
         (defaults.templates() / "assets" / "pack.css").read_text() + "\nh1 { color: red; }\n"
     )
-    lines.clear()
-    run(root, build(root), progress=lines.append)
-    assert len([line for line in lines if ".pdf:" in line]) == 2
+    before = pack.read_bytes()
+    report = run(root, build(root))
+    assert "packs:all" in report.rendered["alex"]
+    assert pack.read_bytes() != before
 
 
 def test_parallel_and_serial_renders_agree(make_project: Callable[..., Path]) -> None:
@@ -329,22 +326,14 @@ def test_stage_builds_only_that_pack_and_keeps_the_others(
     root = make_project({"workbook.yml": "release: all\n"})
     run(root, build(root))
     packs = root / "site" / "alex" / "packs"
-    engagement = (packs / "engagement.pdf").read_bytes()
+    before = {p.name: p.read_bytes() for p in packs.glob("*.pdf")}
     answers_file(root, "alex", "a.json", "2026-11-01T09:00:00Z", {"goodbye/ready": 4})
-    lines: list[str] = []
-    report = run(root, build(root, stage="later"), progress=lines.append)
+    report = run(root, build(root, stage="later"))
     assert report.problems == []
-    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
-        "alex/packs/02-later.pdf"
-    ]
-    assert sorted(p.name for p in packs.glob("*.pdf")) == [
-        "01-start.pdf",
-        "02-later.pdf",
-        "engagement.pdf",
-    ]
-    assert (packs / "engagement.pdf").read_bytes() == engagement  # carried over as it was
-    lines.clear()
-    run(root, build(root), progress=lines.append)  # the full build catches up the engagement
-    assert [line.split(":")[0].strip() for line in lines if ".pdf:" in line] == [
-        "alex/packs/engagement.pdf"
-    ]
+    after = {p.name: p.read_bytes() for p in packs.glob("*.pdf")}
+    assert sorted(after) == ["01-start.pdf", "02-later.pdf", "engagement.pdf"]
+    assert [name for name in sorted(after) if after[name] != before[name]] == ["02-later.pdf"]
+    report = run(root, build(root))  # the full build catches up the engagement pack
+    final = {p.name: p.read_bytes() for p in packs.glob("*.pdf")}
+    assert final["engagement.pdf"] != before["engagement.pdf"]
+    assert final["01-start.pdf"] == before["01-start.pdf"]

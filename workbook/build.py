@@ -20,7 +20,7 @@ from workbook import cache, pool, templating, uptodate
 from workbook import writer as writer_mod
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext, ClientJob
-from workbook.outputs import calendar, encrypt, pack, progress, site
+from workbook.outputs import encrypt, keys, site
 from workbook.project import Project, load_project
 from workbook.tasks import Made, Output, Task, run_tasks, whole_job_task
 from workbook.writer import Writer
@@ -124,9 +124,9 @@ def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) 
 # (cached as one task on the whole job) or a ``tasks.Output`` planning its own cached tasks.
 OUTPUTS: tuple[Output | Callable[[BuildContext, ClientJob], Made], ...] = (
     site.SITE,
-    progress.render,
-    calendar.render,
-    pack.render,
+    keys.PROGRESS,
+    keys.CALENDAR,
+    keys.PACKS,
 )
 
 
@@ -257,11 +257,23 @@ def run(
         clean = not (
             project.global_problems or project.programme_problems or project.exercise_problems
         )
-        if clean:
-            untouched = set(project.client_files) - set(clients)
-            uptodate.write_index(out, shared, fresh, untouched)
-        else:
-            uptodate.forget_index(out)
+        try:
+            if clean:
+                untouched = set(project.client_files) - set(clients)
+                uptodate.write_index(out, shared, fresh, untouched)
+            else:
+                uptodate.forget_index(out)
+        except (WorkbookError, OSError) as exc:  # the record is an optimisation: say, go on
+            where = SourceLocation(out / ".workbook-cache")
+            report.add(
+                [
+                    Problem(
+                        where,
+                        f"could not record the build ({exc})",
+                        "check free space and permissions; the next build checks everything",
+                    )
+                ]
+            )
     report.add(
         [p for p in project.all_problems() if p not in report.problems and not options.clients]
     )

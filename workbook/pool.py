@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import bundle, cache, uptodate, writer
-from workbook.errors import Problem, SourceLocation, WorkbookError
+from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.job import BuildContext
 from workbook.project import Project, forget_client, read_client
 from workbook.tasks import digest
@@ -129,6 +129,8 @@ def build_one(batch: Batch, ctx: BuildContext, cid: str, quick: str) -> ClientRe
         return ClientResult(
             cid, outcome.status, tuple(outcome.rendered), tuple(outcome.problems), quick, folders
         )
+    except UsageProblem:
+        raise  # the command itself is wrong (a passphrase is missing): stop, exit 2
     except WorkbookError as exc:
         problems = exc.problems or [Problem(SourceLocation(batch.out / cid), exc.format_message())]
         return ClientResult(cid, "failed", problems=tuple(problems))

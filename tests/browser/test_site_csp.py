@@ -64,7 +64,9 @@ def test_encrypted_site_opens_only_with_the_passphrase(
         {"WORKBOOK_PASSPHRASE": PASS},
     )
     assert result.exit_code == 0, result.output
-    folder = next(p for p in (example_project / "site").iterdir() if p.is_dir())
+    folder = next(
+        p for p in (example_project / "site").iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
     context = browser.new_context()
     page = context.new_page()
     console = Console(page)

@@ -174,11 +174,13 @@ def plan(ctx: BuildContext, job: ClientJob) -> list[Task]:
 
     def summary_inputs(shown: list[StageView]) -> str:
         """A summary page counts its exercises' fields and shows what was imported."""
-        answers = sorted((k, a.updated, repr(a.value)) for k, a in job.answers.current.items())
-        exercises = [
-            exercise_inputs(ctx, job, job.exercises[e]) for v in shown for e in v.stage.exercises
-        ]
-        return digest(exercises, answers)
+        counted = [e for v in shown for e in v.stage.exercises]
+        answers = sorted(
+            (k, a.updated, repr(a.value))
+            for k, a in job.answers.current.items()
+            if k.split("/", 1)[0] in counted
+        )
+        return digest([exercise_inputs(ctx, job, job.exercises[e]) for e in counted], answers)
 
     released_views = [
         v
