@@ -17,7 +17,7 @@ def check(cli, root) -> tuple[int, list[str]]:
 CASES = {
     "yaml syntax": (
         {"clients/alex.yml": "name: Alex\ncoach: {name: C\nprogramme: mini\n"},
-        "clients/alex.yml:3:10: YAML syntax error: expected ',' or '}', but got ':' — "
+        "clients/alex.yml:3:10: YAML syntax error: did not find expected ',' or '}' — "
         "check the indentation and quoting near this line",
     ),
     "unknown key with suggestion": (

@@ -19,10 +19,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_RE
 
@@ -49,6 +45,9 @@ def normalise(passphrase: str) -> bytes:
 
 def derive_key(passphrase: str, salt: bytes, iterations: int = ITERATIONS) -> bytes:
     """The AES-256 key of a site: PBKDF2-SHA256 over the passphrase and the site's salt."""
+    from cryptography.hazmat.primitives import hashes  # only encrypted builds load it
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
     return kdf.derive(normalise(passphrase))
 
@@ -70,11 +69,15 @@ def mac(key: bytes, *parts: bytes) -> str:
 def seal(key: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
     """AES-256-GCM with a fresh random nonce; returns (nonce, ciphertext + tag)."""
     nonce = os.urandom(NONCE_BYTES)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
 def unseal(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
     """The inverse of :func:`seal` (raises ``cryptography.exceptions.InvalidTag``)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM(key).decrypt(nonce, ciphertext, aad)
 
 

@@ -98,11 +98,16 @@ class BuildContext:
 
     @cached_property
     def personaliser(self) -> Personaliser:
-        return Personaliser(self.exercises, self.root / "content")
+        return Personaliser(self.exercises, self.root / "content", cache=self.jinja_cache)
 
     @cached_property
     def pages(self) -> jinja2.Environment:
-        return templating.page_environment(self.template_dirs)
+        return templating.page_environment(self.template_dirs, self.jinja_cache)
+
+    @property
+    def jinja_cache(self) -> Path:
+        """Compiled templates between runs: the project's own, ignored ``.workbook/``."""
+        return self.root / ".workbook" / "jinja"
 
     def template(self, name: str) -> jinja2.Template:
         return self.pages.get_template(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -59,12 +60,13 @@ class Personaliser:
     _env: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
     chunks: ChunkParser = field(default_factory=ChunkParser)
+    cache: Path | None = None  # compiled templates kept between runs (.workbook/jinja)
 
     @property
     def env(self) -> jinja2.Environment:
         if self._env is None:
             bodies = {e.id: (e.body, e.path) for e in self.exercises.values()}
-            self._env = templating.exercise_environment(bodies, self.content_dir)
+            self._env = templating.exercise_environment(bodies, self.content_dir, self.cache)
         return self._env
 
     def static_problems(self, exercise: Exercise) -> list[Problem]:

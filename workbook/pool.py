@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -224,6 +223,8 @@ def _map(batch: Batch, todo: list[tuple[str, str]], jobs: int) -> Iterator[Clien
             ctx.close()
         return
     # fork shares the loaded project with the workers at no cost; spawn elsewhere
+    import multiprocessing  # only when there is more than one client to build
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers, _init, (batch,)) as pool:
         yield from pool.imap_unordered(_work, todo, chunksize=1)

@@ -115,8 +115,6 @@ def template_files(ctx: BuildContext, name: str) -> list[tuple[str, Path]]:
     memo: dict[str, list[tuple[str, Path]]] = ctx.memo.setdefault("template_files", {})
     if name in memo:
         return memo[name]
-    import jinja2.meta
-
     seen: dict[str, Path] = {}
     todo = [name]
     dynamic = False
@@ -131,10 +129,7 @@ def template_files(ctx: BuildContext, name: str) -> list[tuple[str, Path]]:
         source = path.read_text(encoding="utf-8", errors="replace")
         if not _TEMPLATE_REF.search(source):
             continue
-        try:
-            refs = list(jinja2.meta.find_referenced_templates(ctx.pages.parse(source)))
-        except Exception:  # a broken template: the build reports it; depend on everything
-            refs = [None]
+        refs = _references(source)
         if None in refs:
             dynamic = True
             break
@@ -147,6 +142,28 @@ def template_files(ctx: BuildContext, name: str) -> list[tuple[str, Path]]:
                     seen[rel] = path
     memo[name] = sorted(seen.items())
     return memo[name]
+
+
+_TAG = re.compile(r"\{%-?\s*(extends|include|import|from)\b(.*?)-?%\}", re.DOTALL)
+_LITERAL = re.compile(
+    r"""\s*(?:"([^"{}%]+)"|'([^'{}%]+)')\s*(?:ignore missing\s*)?"""
+    r"""(?:(?:with|without) context\s*)?(?:import\b.*|as\s+\w+\s*)?$""",
+    re.DOTALL,
+)
+
+
+def _references(source: str) -> list[str | None]:
+    """The templates a template pulls in, by name; None for one named by an expression.
+
+    A regex over the tags instead of a Jinja parse: the same answer for literal
+    names, several times faster, and anything else (a variable, a list, a tag it
+    cannot read) means "every template", which is safe.
+    """
+    refs: list[str | None] = []
+    for match in _TAG.finditer(source):
+        literal = _LITERAL.match(match.group(2))
+        refs.append((literal.group(1) or literal.group(2)) if literal else None)
+    return refs
 
 
 def template_digest(ctx: BuildContext, name: str) -> str:
