@@ -433,12 +433,15 @@ holds rendered output, so the peak should stay flat as the firm grows.
 
 - The figures move with the machine's load: workbook's build is mostly creating files
   (about 7,200 of them, in two processes), which suffers most when other work shares the
-  disk and the two cores. On a quiet run of this machine a full build took about 3 s.
-- A rebuild after one profile edit costs a fixed ~0.25 s here (the interpreter alone
-  takes 0.08 s to start on this machine, importing Jinja and markdown-it another 0.05 s),
-  so its share of a full build grows as the full build gets faster: about 8% on a quiet run.
-- After an exercise edit every client's profile is read again (to personalise that one
-  page), but only that exercise's pages are rendered and written, each by one rename.
+  disk and the two cores; the A B order gives both tools the same conditions.
+- A rebuild after one profile edit has a fixed cost of about 0.2 s: the interpreter
+  (0.07 s here), the imports (about 0.1 s), and personalising that one client's exercises
+  in a fresh process (compiled templates are kept between runs in `.workbook/jinja/`).
+  Its share is measured against the median full build; against the quickest round's full
+  build it is about 5%.
+- After an exercise edit every client's profile is read again, and for each client the
+  pages that read the exercise are rendered: its own page, and the stage and home pages
+  that count its fields for the started/complete figures. Nothing else is rewritten.
 
 ## Reproduce
 
