@@ -51,7 +51,7 @@ def client_data(root: Path) -> list[str]:
 
 def plant_answer(root: Path) -> None:
     folder = root / "clients" / "jordan-rivera.answers"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     data = {
         "format": "workbook-answers/1",
         "client": "jordan-rivera",

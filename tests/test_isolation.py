@@ -24,7 +24,7 @@ def test_no_client_output_contains_another_clients_data(example_project: Path, c
         cid = profile.stem
         marks[cid] = f"Answer-only-{cid}-4471"
         folder = example_project / "clients" / f"{cid}.answers"
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         (folder / "a.json").write_text(
             json.dumps(
                 {
