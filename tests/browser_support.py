@@ -7,19 +7,7 @@ wait with selectors (``wait_for_selector``), never with evaluated strings.
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class Console:

@@ -107,11 +107,9 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture
-def example_project(tmp_path: Path) -> Path:
-    """A copy of the repository's example project, safe to build and modify."""
-    root = tmp_path / "example"
-    root.mkdir()
+def copy_example(root: Path) -> Path:
+    """Copy the repository's example project (settings, content, clients, templates) to ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     for part in EXAMPLE_PARTS:
         src = REPO / part
         if src.is_dir():
@@ -119,6 +117,12 @@ def example_project(tmp_path: Path) -> Path:
         elif src.is_file():
             shutil.copy2(src, root / part)
     return root
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's example project, safe to build and modify."""
+    return copy_example(tmp_path / "example")
 
 
 @pytest.fixture

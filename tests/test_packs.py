@@ -53,15 +53,9 @@ def build(root: Path, *args: str, **kw: object) -> BuildOptions:
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project built once for Jordan (current stage: 3 of 9), with answers."""
-    from tests.conftest import EXAMPLE_PARTS, REPO
+    from tests.conftest import copy_example
 
-    root = tmp_path_factory.mktemp("example")
-    for part in EXAMPLE_PARTS:
-        src = REPO / part
-        if src.is_dir():
-            shutil.copytree(src, root / part)
-        elif src.is_file():
-            shutil.copy2(src, root / part)
+    root = copy_example(tmp_path_factory.mktemp("example"))
     answers_file(
         root,
         "jordan-rivera",
