@@ -13,6 +13,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -149,3 +150,21 @@ def run_workbook(
         text=True,
         timeout=timeout,
     )
+
+
+def published_files(folder: Path) -> dict[str, bytes]:
+    """Every output file under ``folder`` with its bytes (the build's own records aside)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".workbook-cache" not in p.parts
+    }
+
+
+def clean_build(build: Callable[..., Any], root: Path, tmp: Path) -> dict[str, bytes]:
+    """What ``build`` makes of the project as it is now, from nothing (to compare against)."""
+    out = tmp / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(root, out=out)
+    assert not report.problems, report.problems
+    return published_files(out)

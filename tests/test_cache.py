@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import clean_build as shared_clean_build
+from tests.conftest import published_files
 from workbook.build import BuildOptions, BuildReport, run
 
 TODAY = dt.date(2026, 11, 1)
@@ -70,21 +71,12 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def contents(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".workbook-cache" not in p.parts
-    }
+contents = published_files
 
 
 def clean_build(root: Path, tmp: Path) -> dict[str, bytes]:
     """What a build from nothing makes of the project as it is now."""
-    out = tmp / "clean"
-    shutil.rmtree(out, ignore_errors=True)
-    report = build(root, out=out)
-    assert not report.problems, report.problems
-    return contents(out)
+    return shared_clean_build(build, root, tmp)
 
 
 def changed_files(before: dict, after: dict) -> set[str]:

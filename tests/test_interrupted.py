@@ -12,7 +12,6 @@ import datetime as dt
 import errno
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from tests.conftest import clean_build, published_files
 from workbook.build import BuildOptions, run
 from workbook.writer import Writer
 
@@ -65,20 +65,11 @@ def build(root: Path, **options) -> object:
     return run(root, BuildOptions(today=dt.date.fromisoformat(TODAY), jobs=1, **options))
 
 
-def contents(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".workbook-cache" not in p.parts
-    }
+contents = published_files
 
 
 def clean(root: Path, tmp: Path) -> dict[str, bytes]:
-    out = tmp / "clean"
-    shutil.rmtree(out, ignore_errors=True)
-    report = build(root, out=out)
-    assert not report.problems
-    return contents(out)
+    return clean_build(build, root, tmp)
 
 
 def crash_build(root: Path, mode: str, n: int = 0) -> subprocess.CompletedProcess[str]:
@@ -207,7 +198,7 @@ def test_parallel_output_is_byte_identical_to_serial(example_project: Path) -> N
 def test_killed_while_replacing_single_pages_then_rerun_equals_clean_build(
     project: Path, tmp_path: Path, n: int
 ) -> None:
-    """An exercise edit changes one page per client, replaced in place by one rename."""
+    """An exercise edit replaces, for each client, the pages that read that exercise."""
     build(project)
     edit(project / "content/exercises/goodbye.md", "How ready", "How prepared")
     result = crash_build(project, "write", n)

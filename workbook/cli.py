@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -44,6 +45,22 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
+
+
+def _today_option(help_text: str) -> Callable[[Any], Any]:
+    """``--today DATE``: every command that dates its output takes it the same way."""
+    return click.option("--today", callback=_date, metavar="DATE", help=help_text)
+
+
+def _port_option(lowest: int, help_text: str) -> Callable[[Any], Any]:
+    """``--port N`` on 127.0.0.1 for the preview servers."""
+    return click.option(
+        "--port",
+        type=click.IntRange(lowest, 65535),
+        default=8000,
+        show_default=True,
+        help=help_text,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,12 +106,7 @@ def check() -> None:
     metavar="DIR",
     help="write here instead of workbook.yml's output folder",
 )
-@click.option(
-    "--today",
-    callback=_date,
-    metavar="DATE",
-    help="the build date (YYYY-MM-DD); fixes output for reproducible builds",
-)
+@_today_option("the build date (YYYY-MM-DD); fixes output for reproducible builds")
 @click.option("--bundle", is_flag=True, help="also write site/<client>.zip")
 @click.option("--encrypt", is_flag=True, help="encrypt client sites with a passphrase")
 @click.option(
@@ -240,19 +252,8 @@ def entry() -> None:
 
 @main.command()
 @click.option("--serve", "serve_", is_flag=True, help="preview with MkDocs's dev server")
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=8000,
-    show_default=True,
-    help="with --serve: the port on 127.0.0.1",
-)
-@click.option(
-    "--today",
-    callback=_date,
-    metavar="DATE",
-    help="the build date (YYYY-MM-DD) the sample dates use",
-)
+@_port_option(1, "with --serve: the port on 127.0.0.1")
+@_today_option("the build date (YYYY-MM-DD) the sample dates use")
 def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
     """Publish the programmes as the firm's curriculum site, built with MkDocs."""
     from workbook.outputs import curriculum as curriculum_mod
@@ -302,13 +303,7 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
 
 @main.command()
 @click.argument("client_id", metavar="[ID]", required=False)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="the port on 127.0.0.1 (0: any free port)",
-)
+@_port_option(0, "the port on 127.0.0.1 (0: any free port)")
 @click.option(
     "--edition",
     type=click.Choice(["client", "coach"]),
@@ -316,7 +311,7 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
     show_default=True,
     help="coach: preview with facilitator notes",
 )
-@click.option("--today", callback=_date, metavar="DATE", help="the build date (YYYY-MM-DD)")
+@_today_option("the build date (YYYY-MM-DD)")
 def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
     """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
     from workbook import serve as serve_mod
