@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT))
 
 import weasyprint  # noqa: E402
 
-from workbook.build import BuildOptions, make_job, run  # noqa: E402
-from workbook.job import BuildContext  # noqa: E402
+from workbook.build.run import BuildOptions, make_job, run  # noqa: E402
+from workbook.load.job import BuildContext  # noqa: E402
+from workbook.load.project import load_project  # noqa: E402
 from workbook.outputs import pack  # noqa: E402
-from workbook.pack_render import RENDER_OPTIONS, PackRenderer, RenderResult, RenderTask  # noqa: E402
-from workbook.project import load_project  # noqa: E402
+from workbook.outputs.pack_render import RENDER_OPTIONS, PackRenderer, RenderResult, RenderTask  # noqa: E402
 
 TODAY = dt.date(2026, 12, 1)
 PARTS = ("workbook.yml", "content", "clients", "templates", "assets")

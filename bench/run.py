@@ -151,12 +151,12 @@ def make_firm(folder: Path, clients: int) -> None:
 
 def mkdocs_project(firm: Path, folder: Path) -> int:
     """The same pages as Markdown, personalised by workbook's own code; returns the page count."""
-    from workbook.build import BuildOptions, make_job
-    from workbook.job import BuildContext
+    from workbook.build.run import BuildOptions, make_job
+    from workbook.load.job import BuildContext
+    from workbook.load.project import load_project
     from workbook.outputs.site import KIND_LABELS
-    from workbook.personalise import client_context
-    from workbook.project import load_project
-    from workbook.templating import plain, restore_keys
+    from workbook.render.personalise import client_context
+    from workbook.render.templating import plain, restore_keys
 
     project = load_project(firm)
     ctx = BuildContext(project.root, project.template_dirs, project.exercises)

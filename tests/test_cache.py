@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import clean_build as shared_clean_build
 from tests.conftest import published_files
-from workbook.build import BuildOptions, BuildReport, run
+from workbook.build.run import BuildOptions, BuildReport, run
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -374,7 +374,7 @@ def test_a_plain_output_is_one_task_on_the_whole_job(
     project: Path, tmp_path: Path, monkeypatch
 ) -> None:
     """Outputs that plan no tasks of their own (e.g. packs) are cached on everything."""
-    from workbook import build as build_mod
+    from workbook.build import run as build_mod
 
     def notes(ctx, job):
         return {"notes.txt": f"{job.client.name} {job.settings.firm.name}".encode()}, []

@@ -13,13 +13,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook import markdown
-from workbook.build import BuildOptions, make_job
-from workbook.chunks import ChunkParser, split
-from workbook.job import BuildContext
-from workbook.personalise import client_context
-from workbook.project import load_project
-from workbook.templating import plain, restore_keys
+from workbook.build.run import BuildOptions, make_job
+from workbook.load.job import BuildContext
+from workbook.load.project import load_project
+from workbook.render import markdown
+from workbook.render.chunks import ChunkParser, split
+from workbook.render.personalise import client_context
+from workbook.render.templating import plain, restore_keys
 
 PATH = Path("content/exercises/x.md")
 BLOCKS = [

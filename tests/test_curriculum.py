@@ -17,8 +17,8 @@ import markdown
 import pytest
 from mkdocs.utils import get_theme_names
 
+from workbook.load.project import load_project
 from workbook.outputs import curriculum_pages
-from workbook.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWN_ANSWER = "Steadiness when the rota collapses at 2am"

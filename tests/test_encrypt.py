@@ -13,7 +13,7 @@ import yaml
 from cryptography.exceptions import InvalidTag
 
 from tests.conftest import MINI_CLIENT, run_workbook
-from workbook import crypto
+from workbook.outputs import crypto
 from workbook.outputs.encrypt import MANIFEST, open_page
 
 PASS = "correct horse battery staple"
@@ -204,9 +204,9 @@ def test_opaque_folder_replaces_the_clear_site_and_prune_keeps_it(make_project, 
 
 
 def test_calendar_and_other_files_are_left_out_unless_asked(make_project, cli) -> None:
-    from workbook.job import BuildContext
+    from workbook.load.job import BuildContext
+    from workbook.load.project import load_project
     from workbook.outputs.encrypt import seal_files
-    from workbook.project import load_project
 
     project = load_project(make_project())
     ctx = BuildContext(project.root, project.template_dirs, project.exercises)
@@ -244,9 +244,9 @@ def _pdf_with(text: str) -> bytes:
 def test_packs_get_an_aes_256_password(make_project) -> None:
     from pypdf import PdfReader
 
-    from workbook.job import BuildContext
+    from workbook.load.job import BuildContext
+    from workbook.load.project import load_project
     from workbook.outputs.encrypt import seal_files
-    from workbook.project import load_project
 
     project = load_project(make_project())
     ctx = BuildContext(project.root, project.template_dirs, project.exercises)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook import markdown
+from workbook.render import markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fields"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import MINI_CLIENT, run_workbook
-from workbook import answers
+from workbook.load import answers
 
 KEPT = "clients/alex.answers/2026-11-22.json"
 WHEN = "2026-11-20T18:04:00Z"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_workbook
-from workbook import sandbox
+from workbook.render import sandbox
 
 HELLO = "content/exercises/hello.md"
 HOME = (Path(__file__).resolve().parent.parent / "templates/home.html").read_text()

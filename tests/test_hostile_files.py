@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI_CLIENT, run_workbook
-from workbook import writer
+from workbook.build import writer
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

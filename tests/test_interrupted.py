@@ -20,8 +20,8 @@ import pytest
 from conftest import REPO
 
 from tests.conftest import clean_build, published_files
-from workbook.build import BuildOptions, run
-from workbook.writer import Writer
+from workbook.build.run import BuildOptions, run
+from workbook.build.writer import Writer
 
 TODAY = "2026-11-01"
 BUILD = [sys.executable, "-m", "workbook", "build", "--no-pdf", "--today", TODAY]
@@ -29,7 +29,8 @@ SETTINGS = "firm: {name: Test Firm}\nprogramme: mini\nrelease: all\n"
 
 CRASH = """\
 import os, sys
-from workbook import cache, writer
+from workbook.build import cache
+from workbook.build import writer
 mode, n = sys.argv[1], int(sys.argv[2])
 if mode == "write":
     original = writer.Writer.write_bytes

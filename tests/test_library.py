@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from workbook import markdown
-from workbook.build import BuildOptions, check_shared, make_job, render_client
-from workbook.fields import KINDS
-from workbook.job import BuildContext
-from workbook.project import Project, load_project
+from workbook.build.run import BuildOptions, check_shared, make_job, render_client
+from workbook.load.job import BuildContext
+from workbook.load.project import Project, load_project
+from workbook.render import markdown
+from workbook.render.fields import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import weasyprint
 
-from workbook.build import BuildOptions, make_job
-from workbook.job import BuildContext
+from workbook.build.run import BuildOptions, make_job
+from workbook.load.job import BuildContext
+from workbook.load.project import load_project
 from workbook.outputs import pack
-from workbook.pack_render import PackFetcher
-from workbook.pack_safety import BASE_URL
-from workbook.project import load_project
+from workbook.outputs.pack_render import PackFetcher
+from workbook.outputs.pack_safety import BASE_URL
 
 FILLER = (
     "Filler paragraph {i}, with enough words to take up a line or two of space on the page, "

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from workbook.build import BuildOptions, run
-from workbook.pack_render import PackFetcher, RefusedFetch
-from workbook.pack_safety import BASE_URL, Assets, scan_html, scan_markdown, url_problem
+from workbook.build.run import BuildOptions, run
+from workbook.outputs.pack_render import PackFetcher, RefusedFetch
+from workbook.outputs.pack_safety import BASE_URL, Assets, scan_html, scan_markdown, url_problem
 
 OPTIONS = BuildOptions(today=dt.date(2026, 12, 1))
 EXERCISE = """\
@@ -179,7 +179,7 @@ def test_the_command_line_names_the_exercise_without_a_traceback(
 
 
 def _layout(extra: str) -> str:
-    from workbook import defaults
+    from workbook.load import defaults
 
     html = (defaults.templates() / "pack.html").read_text()
     return html.replace("</head>", extra + "\n</head>")

@@ -23,7 +23,7 @@ from tests.pdf_tools import (
     render_png,
     text,
 )
-from workbook.build import BuildOptions, run
+from workbook.build.run import BuildOptions, run
 
 TODAY = "2026-12-01"
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
@@ -233,7 +233,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(make_project: Callable[.
 
     css = root / "templates" / "assets" / "pack.css"  # an asset the packs fetched
     css.parent.mkdir(parents=True)
-    from workbook import defaults
+    from workbook.load import defaults
 
     css.write_text(
         (defaults.templates() / "assets" / "pack.css").read_text() + "\nh1 { color: red; }\n"

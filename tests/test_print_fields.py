@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workbook import markdown
+from workbook.render import markdown
 
 SOURCE = """\
 ::: {.prompt #story lines=4}

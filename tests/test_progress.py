@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from workbook.pool import ClientResult
-from workbook.progress import Progress, summary
+from workbook.build.executor import ClientResult
+from workbook.commands.terminal import Progress, summary
 
 SETTINGS = "firm: {name: Test Firm}\nprogramme: mini\n"
 BEA = "name: Bea Second\ncoach: {name: Casey Coach}\nprogramme: mini\n"

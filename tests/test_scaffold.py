@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook import scaffold
-from workbook.schema import PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec
-from workbook.sources import load_yaml_file
+from workbook.commands import scaffold
+from workbook.load.schema import PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec
+from workbook.load.sources import load_yaml_file
 
 
 def key_paths(spec: Spec, prefix: str = "") -> set[str]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import pytest
 from conftest import REPO
 
-from workbook.serve import Preview, Server
+from workbook.commands.serve import Preview, Server
 
 TODAY = dt.date(2026, 11, 1)
 SETTINGS = "firm: {name: Test Firm}\nprogramme: mini\nrelease: all\n"
@@ -107,7 +107,7 @@ def test_a_rebuild_that_raises_keeps_the_server_up(server: Server, monkeypatch) 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("workbook.serve.run", broken)
+    monkeypatch.setattr("workbook.commands.serve.run", broken)
     server.preview.rebuild()
     status, page = fetch(server.url + "alex/index.html")
     assert status == 500 and "disk on fire" in page

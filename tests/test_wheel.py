@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.project import load_project
+from workbook.load.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ def test_a_firm_from_an_installed_wheel(
 ) -> None:
     bin_dir, env = installed
     here = run(
-        [str(bin_dir / "python"), "-c", "import workbook.defaults as d; print(d.content())"],
+        [str(bin_dir / "python"), "-c", "import workbook.load.defaults as d; print(d.content())"],
         tmp_path,
         env,
     )

@@ -18,7 +18,7 @@ from workbook import __version__
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
-    from workbook.build import BuildReport
+    from workbook.build.run import BuildReport
 
 
 def _project_root() -> Path:
@@ -72,7 +72,7 @@ def main() -> None:
 @main.command()
 def check() -> None:
     """Validate everything; print every problem as path:line, exit 1 if any."""
-    from workbook.build import BuildOptions, run
+    from workbook.build.run import BuildOptions, run
 
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
@@ -144,8 +144,8 @@ def build(
     prune: bool,
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
-    from workbook import uptodate
-    from workbook.progress import summary
+    from workbook.build import uptodate
+    from workbook.commands.terminal import summary
 
     root = _project_root()
     started = time.perf_counter()
@@ -155,8 +155,8 @@ def build(
         if unchanged is not None:
             click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
             return
-    from workbook.build import BuildOptions, run
-    from workbook.progress import Progress
+    from workbook.build.run import BuildOptions, run
+    from workbook.commands.terminal import Progress
 
     options = BuildOptions(
         clients=ids,
@@ -194,7 +194,7 @@ def build(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of client profiles, for editors."""
-    from workbook.schema import profile_json_schema
+    from workbook.load.schema import profile_json_schema
 
     click.echo(json.dumps(profile_json_schema(), indent=2))
 
@@ -208,7 +208,7 @@ def answers() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def answers_import(files: tuple[Path, ...]) -> None:
     """Check answers files and keep them unchanged under clients/<id>.answers/."""
-    from workbook.answers_io import import_files
+    from workbook.commands.answers import import_files
 
     root = _project_root()
     report = import_files(root, list(files))
@@ -232,8 +232,8 @@ def answers_import(files: tuple[Path, ...]) -> None:
 )
 def answers_export(client_id: str, fmt: str) -> None:
     """Print a client's current answers, including those to fields no longer in the workbook."""
-    from workbook import answers_export as export
-    from workbook.answers_io import load_for_export
+    from workbook.commands.answers import load_for_export
+    from workbook.outputs import export
 
     root = _project_root()
     _, job, fields, problems = load_for_export(root, client_id)
@@ -274,7 +274,7 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
 @click.option("--firm", "firm_name", metavar="NAME", help="the firm's name, for workbook.yml")
 def init(folder: Path, firm_name: str | None) -> None:
     """Start a firm: workbook.yml, the programmes, the exercise library, templates, a client."""
-    from workbook import scaffold
+    from workbook.commands import scaffold
 
     written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM)
     click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
@@ -292,7 +292,7 @@ def new() -> None:
 @click.option("--id", "cid", metavar="ID", help="the client id (default: the name as an id)")
 def new_client(name: str, coach: str | None, cid: str | None) -> None:
     """Write clients/<id>.yml for a new client, every key there and commented."""
-    from workbook import scaffold
+    from workbook.commands import scaffold
 
     root = _project_root()
     path = scaffold.new_client(root, name, coach, cid)
@@ -314,7 +314,7 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
 @_today_option("the build date (YYYY-MM-DD)")
 def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
     """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
-    from workbook import serve as serve_mod
+    from workbook.commands import serve as serve_mod
 
     clients = (client_id,) if client_id else ()
     serve_mod.serve(

@@ -18,7 +18,7 @@ import pytest
 
 from tests.answers_helpers import FILES
 from tests.conftest import REPO, write_files
-from workbook.build import BuildOptions, run
+from workbook.build.run import BuildOptions, run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

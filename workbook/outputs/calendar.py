@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 
 from workbook.errors import Problem
-from workbook.job import BuildContext, ClientJob
+from workbook.load.job import BuildContext, ClientJob
 
 PRODID = "-//workbook//Coaching workbook//EN"
 

@@ -28,13 +28,14 @@ from typing import Any
 
 import yaml
 
-from workbook import sample, writer
-from workbook.build import build_date
+from workbook.build import writer
+from workbook.build.run import build_date
 from workbook.errors import Problem, SourceLocation, WorkbookError
-from workbook.job import BuildContext
+from workbook.load.job import BuildContext
+from workbook.load.project import Project, load_project
+from workbook.load.sources import load_yaml_file
 from workbook.outputs import curriculum_pages as pages
-from workbook.project import Project, load_project
-from workbook.sources import load_yaml_file
+from workbook.render import sample
 
 SOURCE = Path(".workbook") / "curriculum"
 HOOK = Path(__file__).with_name("curriculum_hook.py")

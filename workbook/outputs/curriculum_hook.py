@@ -13,9 +13,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from workbook.build import build_date
+from workbook.build.run import build_date
+from workbook.load.project import load_project
 from workbook.outputs import curriculum
-from workbook.project import load_project
 
 log = logging.getLogger("mkdocs.hooks.workbook")
 

@@ -23,10 +23,11 @@ from typing import Any
 
 import jinja2
 
-from workbook import crypto, templating
 from workbook.errors import Problem, SourceLocation
-from workbook.job import BuildContext, ClientJob
+from workbook.load.job import BuildContext, ClientJob
 from workbook.models import Client, Settings
+from workbook.outputs import crypto
+from workbook.render import templating
 
 MANIFEST = ".encryption.json"
 FORMAT = "workbook-encryption/1"

@@ -13,11 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from workbook.job import BuildContext, ClientJob
+from workbook.load.job import BuildContext, ClientJob
 from workbook.outputs import calendar, pack, progress
+from workbook.outputs.base import (
+    Made,
+    Output,
+    Task,
+    digest,
+    template_digest,
+    tool_digest,
+    tree_digest,
+)
 from workbook.outputs.site import exercise_inputs
-from workbook.tasks import Made, Output, Task, digest, template_digest, tool_digest, tree_digest
-from workbook.templating import plain
+from workbook.render.templating import plain
 
 
 def _profile(job: ClientJob) -> Any:

@@ -21,14 +21,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from workbook import record, templating
 from workbook.errors import Problem, SourceLocation
-from workbook.job import BuildContext, ClientJob, StageView
+from workbook.load.job import BuildContext, ClientJob, StageView
 from workbook.models import Exercise, Field
-from workbook.pack_cache import MANIFEST, PackCache, pack_key
-from workbook.pack_safety import Assets, scan_html, scan_markdown
-from workbook.personalise import client_context
-from workbook.templating import plain
+from workbook.outputs import record
+from workbook.outputs.pack_cache import MANIFEST, PackCache, pack_key
+from workbook.outputs.pack_safety import Assets, scan_html, scan_markdown
+from workbook.render import templating
+from workbook.render.personalise import client_context
+from workbook.render.templating import plain
 
 TEMPLATE = "pack.html"
 KIND_LABELS = {
@@ -248,7 +249,7 @@ def _render_plans(
     bodies: dict[str, str],
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Carry over unchanged packs, render the rest, and record what each was made from."""
-    from workbook.pack_render import RENDER_OPTIONS, RenderTask
+    from workbook.outputs.pack_render import RENDER_OPTIONS, RenderTask
 
     cache = PackCache.load(ctx.out / job.client.id if ctx.out else None)
     if job.only_stage is not None:  # the other packs are carried over, so are their records

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook.job import ClientJob
+from workbook.load.job import ClientJob
 
 
 def answered(value: Any) -> bool:

@@ -15,14 +15,14 @@ from typing import Any
 
 import jinja2
 
-from workbook import charts, templating
-from workbook.answers import Answer
-from workbook.client_fields import KnownField, client_fields
 from workbook.errors import Problem
-from workbook.job import BuildContext, ClientJob
+from workbook.load.answers import Answer
+from workbook.load.job import BuildContext, ClientJob
 from workbook.models import Field
 from workbook.outputs.site import _logo_name, _template_path
-from workbook.templating import plain
+from workbook.render import charts, templating
+from workbook.render.client_fields import KnownField, client_fields
+from workbook.render.templating import plain
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

@@ -14,13 +14,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from workbook import templating, urls
 from workbook.errors import Problem, SourceLocation
-from workbook.job import BuildContext, ClientJob, StageView
+from workbook.load.job import BuildContext, ClientJob, StageView
 from workbook.models import Exercise
 from workbook.outputs import page_data
-from workbook.personalise import Page, client_context
-from workbook.tasks import (
+from workbook.outputs.base import (
     Made,
     Output,
     Task,
@@ -33,7 +31,9 @@ from workbook.tasks import (
     tool_digest,
     tree_digest,
 )
-from workbook.templating import plain
+from workbook.render import templating, urls
+from workbook.render.personalise import Page, client_context
+from workbook.render.templating import plain
 
 _INCLUDES = re.compile(r"\{%-?\s*(?:include|import|from|extends)\b")
 KIND_LABELS = {

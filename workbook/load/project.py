@@ -11,10 +11,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import answers as answers_mod
-from workbook import defaults
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import ID_FIX, fold, id_problem
+from workbook.load import answers as answers_mod
+from workbook.load import defaults
+from workbook.load.schema import EXERCISE_META, PROFILE, PROGRAMME, SETTINGS, Ctx
+from workbook.load.sources import (
+    MAX_MARKDOWN_BYTES,
+    YMap,
+    load_yaml_file,
+    read_text,
+    split_front_matter,
+)
 from workbook.models import (
     Client,
     Colours,
@@ -25,14 +33,6 @@ from workbook.models import (
     Programme,
     Settings,
     Stage,
-)
-from workbook.schema import EXERCISE_META, PROFILE, PROGRAMME, SETTINGS, Ctx
-from workbook.sources import (
-    MAX_MARKDOWN_BYTES,
-    YMap,
-    load_yaml_file,
-    read_text,
-    split_front_matter,
 )
 
 _JINJA = re.compile(r"\{\{|\{%|\{#(?![a-z0-9-]+\})")

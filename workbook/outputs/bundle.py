@@ -13,7 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from workbook import writer
+from workbook.build import writer
 
 
 def zip_folder(folder: Path, today: dt.date) -> bytes:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from workbook.answers import Answers
+from workbook.load.answers import Answers
 from workbook.models import (
     About,
     Client,
@@ -28,7 +28,7 @@ from workbook.models import (
     Programme,
     Session,
 )
-from workbook.personalise import client_context
+from workbook.render.personalise import client_context
 
 OPEN, CLOSE = "\ue010", "\ue011"
 _MARKED = re.compile(f"{OPEN}([^{OPEN}{CLOSE}]*){CLOSE}")

@@ -16,14 +16,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import answers as answers_mod
-from workbook.answers_check import check_document, check_fields
-from workbook.build import BuildOptions, blockers, build_date, check_shared, make_job
-from workbook.client_fields import KnownField, client_fields
+from workbook.build.run import BuildOptions, blockers, build_date, check_shared, make_job
+from workbook.check.answers import check_document, check_fields
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_FIX, id_problem
-from workbook.job import BuildContext
-from workbook.project import Project, load_project
+from workbook.load import answers as answers_mod
+from workbook.load.job import BuildContext
+from workbook.load.project import Project, load_project
+from workbook.render.client_fields import KnownField, client_fields
 
 
 @dataclass

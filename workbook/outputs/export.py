@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from workbook.answers import Answers
-from workbook.client_fields import KnownField
-from workbook.job import ClientJob
+from workbook.load.answers import Answers
+from workbook.load.job import ClientJob
+from workbook.render.client_fields import KnownField
 
 FORMATS = ("json", "csv", "md")
 GONE = "no longer in the workbook"

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from workbook.answers import Answers
+from workbook.load.answers import Answers
 from workbook.models import Exercise, Field
 
 

@@ -23,8 +23,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from workbook import fields, print_fields
 from workbook.errors import Problem, SourceLocation
+from workbook.render import fields
+from workbook.render import paper as print_fields
 
 CALLOUTS = ("note", "tip", "warning")
 MAX_TABLE_CELLS = 50_000  # a bigger table takes seconds to parse, and is no exercise

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import jinja2
 
-from workbook import cache, pool, templating, uptodate
-from workbook import writer as writer_mod
+from workbook.build import cache, uptodate
+from workbook.build import executor as pool
+from workbook.build import writer as writer_mod
+from workbook.build.writer import Writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
-from workbook.job import BuildContext, ClientJob
+from workbook.load.job import BuildContext, ClientJob
+from workbook.load.project import Project, load_project
 from workbook.outputs import encrypt, keys, site
-from workbook.project import Project, load_project
-from workbook.tasks import Made, Output, Task, run_tasks, whole_job_task
-from workbook.writer import Writer
+from workbook.outputs.base import Made, Output, Task, run_tasks, whole_job_task
+from workbook.render import templating
 
 PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html", "pack.html")
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from workbook.pack_safety import BASE_URL, Assets, clean_links, url_problem
+from workbook.outputs.pack_safety import BASE_URL, Assets, clean_links, url_problem
 
 # Tagged PDF (structure for screen readers and reflow) is on; fonts are always embedded
 # (subset) by WeasyPrint, so text stays selectable and looks the same everywhere.

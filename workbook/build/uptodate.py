@@ -29,8 +29,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from workbook import cache, defaults, writer
-from workbook.tasks import digest, files_under, tool_digest, tree_digest
+from workbook.build import cache, writer
+from workbook.load import defaults
+from workbook.outputs.base import digest, files_under, tool_digest, tree_digest
 
 # options that cannot change a client's files; any other option (even one added later) counts
 NOT_OUTPUT = frozenset({"clients", "ids", "jobs", "out", "prune", "today"})

@@ -26,9 +26,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import writer
+from workbook.build import writer
 from workbook.errors import Problem, SourceLocation
-from workbook.tasks import Task
+from workbook.outputs.base import Task
 
 CACHE_DIR = ".workbook-cache"
 FORMAT = "workbook-cache/1"

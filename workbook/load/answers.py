@@ -140,7 +140,7 @@ def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
 
 def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Read and check one answers file (format, client, answers, times, limits)."""
-    from workbook.answers_check import check_document
+    from workbook.check.answers import check_document
 
     raw, problems = read_bytes(path)
     if raw is None:

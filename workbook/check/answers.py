@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workbook.answers import FORMAT, MAX_ANSWERS, MAX_VALUE_CHARS, parse_time
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import id_problem
+from workbook.load.answers import FORMAT, MAX_ANSWERS, MAX_VALUE_CHARS, parse_time
 from workbook.models import Field
 
 TOP_KEYS = ("format", "client", "programme", "exported", "answers")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from workbook import markdown
+from workbook.render import markdown
 
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from workbook import templating
-from workbook.answers import Answers
+from workbook.load.answers import Answers
 from workbook.models import Client, Exercise, Programme, Settings, Stage
-from workbook.personalise import Personaliser
+from workbook.render import templating
+from workbook.render.personalise import Personaliser
 
 if TYPE_CHECKING:
-    from workbook.pack_render import PackRenderer
+    from workbook.outputs.pack_render import PackRenderer
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ class BuildContext:
 
     @cached_property
     def packs(self) -> PackRenderer:
-        from workbook.pack_render import PackRenderer  # loads WeasyPrint: only when packs are made
+        from workbook.outputs.pack_render import (
+            PackRenderer,  # loads WeasyPrint: only when packs are made
+        )
 
         return PackRenderer(self.jobs, self.progress)
 

@@ -30,7 +30,7 @@ from jinja2.lexer import TokenStream
 from jinja2.sandbox import SecurityError
 
 from workbook.errors import Problem, SourceLocation
-from workbook.sandbox import ContainedLoader, Sandbox, TooBig, render_capped
+from workbook.render.sandbox import ContainedLoader, Sandbox, TooBig, render_capped
 
 __all__ = ["render_capped"]
 

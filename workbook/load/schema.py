@@ -17,7 +17,7 @@ from typing import Any
 from workbook import models
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import ID_FIX, id_problem
-from workbook.sources import YList, YMap, YText, line_of
+from workbook.load.sources import YList, YMap, YText, line_of
 
 
 class Ctx:

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbook import bundle, cache, uptodate, writer
+from workbook.build import cache, uptodate, writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
-from workbook.job import BuildContext
-from workbook.project import Project, forget_client, read_client
-from workbook.tasks import digest
+from workbook.load.job import BuildContext
+from workbook.load.project import Project, forget_client, read_client
+from workbook.outputs import bundle
+from workbook.outputs.base import digest
 
 
 @dataclass
@@ -94,7 +95,7 @@ def context_for(
 
 def build_one(batch: Batch, ctx: BuildContext, cid: str, quick: str) -> ClientResult:
     """Read, check and build one client; its folder is written here, in the worker."""
-    from workbook import build  # build imports this module
+    from workbook.build import run as build  # run imports this module
 
     project = batch.project
     options = batch.options
@@ -145,7 +146,7 @@ def build_encrypted(batch: Batch, ctx: BuildContext, job: Any) -> ClientResult:
     ciphertext (the encryptor's own fingerprints), so an unchanged build stays
     byte-identical.
     """
-    from workbook import build
+    from workbook.build import run as build
 
     cid, out, options = job.client.id, batch.out, batch.options
     files, found = build.render_client(ctx, job)

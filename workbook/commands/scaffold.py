@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from workbook import defaults
 from workbook.errors import Problem, SourceLocation, WorkbookError
 from workbook.ids import ID_FIX, fold, id_problem
-from workbook.project import load_programme, load_settings
-from workbook.schema import (
+from workbook.load import defaults
+from workbook.load.project import load_programme, load_settings
+from workbook.load.schema import (
     PROFILE,
     Bool,
     Date,
@@ -34,7 +34,7 @@ from workbook.schema import (
     profile_json_schema,
 )
 
-STARTER = Path(__file__).with_name("starter")
+STARTER = Path(__file__).resolve().parent.parent / "starter"
 SCHEMA_FILE = Path(".workbook") / "profile.schema.json"
 DEFAULT_FIRM = "Your Coaching Firm"
 

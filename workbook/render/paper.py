@@ -16,7 +16,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.utils import EnvType, OptionsDict
 
-from workbook.fields import Parsed, _question
+from workbook.render.fields import Parsed, _question
 
 TICK = "\u2714"  # ✔ heavy check mark, from DejaVu Sans (embedded like every font)
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbook.errors import Problem
-from workbook.job import BuildContext, ClientJob
+from workbook.load.job import BuildContext, ClientJob
 from workbook.models import Field
-from workbook.personalise import client_context
+from workbook.render.personalise import client_context
 
 
 @dataclass(frozen=True)

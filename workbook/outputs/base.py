@@ -28,7 +28,7 @@ from workbook import __version__
 from workbook.errors import Problem
 
 if TYPE_CHECKING:
-    from workbook.job import BuildContext, ClientJob
+    from workbook.load.job import BuildContext, ClientJob
 
 Made = tuple[dict[str, bytes], list[Problem]]
 _TEMPLATE_REF = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b")
@@ -101,7 +101,7 @@ def files_under(folder: Path) -> list[tuple[str, Path]]:
 @functools.cache
 def tool_digest() -> str:
     """The version and the code of the tool itself: new code may write different output."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     sources = [(p.relative_to(package).as_posix(), p) for p in sorted(package.rglob("*.py"))]
     return digest(__version__, tree_digest(sources))
 

@@ -16,12 +16,12 @@ from typing import Any
 import jinja2
 from markdown_it.token import Token
 
-from workbook import markdown, templating
-from workbook.answers import Answers
-from workbook.chunks import ChunkParser
 from workbook.errors import Problem
+from workbook.load.answers import Answers
 from workbook.models import Client, Exercise, Field, Firm, Programme, Stage
-from workbook.templating import AnswersView, plain
+from workbook.render import markdown, templating
+from workbook.render.chunks import ChunkParser
+from workbook.render.templating import AnswersView, plain
 
 
 @dataclass(frozen=True)
