@@ -21,6 +21,7 @@ from workbook.build import executor as pool
 from workbook.build import writer as writer_mod
 from workbook.build.writer import Writer
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
+from workbook.load.environ import build_date
 from workbook.load.job import BuildContext, ClientJob
 from workbook.load.project import Project, load_project
 from workbook.outputs import encrypt, keys, site
@@ -61,11 +62,6 @@ class BuildReport:
     def add(self, problems: list[Problem]) -> None:
         seen = set(self.problems)
         self.problems += [p for p in problems if p not in seen and not seen.add(p)]  # type: ignore[func-returns-value]
-
-
-def build_date(given: dt.date | None) -> dt.date:
-    """``--today``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the real date."""
-    return uptodate.resolve_today(given)
 
 
 def check_shared(project: Project, ctx: BuildContext) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 from workbook.build import cache, writer
 from workbook.load import defaults
+from workbook.load.environ import build_date
 from workbook.outputs.base import digest, files_under, tool_digest, tree_digest
 
 # options that cannot change a client's files; any other option (even one added later) counts
@@ -40,16 +41,6 @@ NOT_OUTPUT = frozenset({"clients", "ids", "jobs", "out", "prune", "today"})
 def template_dirs(root: Path) -> list[Path]:
     """The project's templates, then the shipped ones (the order Jinja searches)."""
     return [p for p in (root / "templates", defaults.templates()) if p.is_dir()]
-
-
-def resolve_today(given: dt.date | None) -> dt.date:
-    """``--today``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the real date."""
-    if given is not None:
-        return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
 
 
 def options_key(values: Mapping[str, Any]) -> str:
@@ -187,7 +178,7 @@ def all_unchanged(
     if any(c not in stems for c in clients):
         return None
     key = options_key(values)
-    day = resolve_today(today)
+    day = build_date(today)
     ids = list(dict.fromkeys(clients)) if clients else sorted(stems)
     for cid in ids:
         quick = quick_digest(shared, key, day, root, cid, stems[cid])

@@ -16,11 +16,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.build.run import BuildOptions, blockers, build_date, check_shared, make_job
+from workbook.build.run import BuildOptions, blockers, check_shared, make_job
 from workbook.check.answers import check_document, check_fields
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_FIX, id_problem
 from workbook.load import answers as answers_mod
+from workbook.load.environ import build_date
 from workbook.load.job import BuildContext
 from workbook.load.project import Project, load_project
 from workbook.render.client_fields import KnownField, client_fields

@@ -29,8 +29,8 @@ from typing import Any
 import yaml
 
 from workbook.build import writer
-from workbook.build.run import build_date
 from workbook.errors import Problem, SourceLocation, WorkbookError
+from workbook.load.environ import build_date
 from workbook.load.job import BuildContext
 from workbook.load.project import Project, load_project
 from workbook.load.sources import load_yaml_file

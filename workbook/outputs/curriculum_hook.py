@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from workbook.build.run import build_date
+from workbook.load.environ import build_date
 from workbook.load.project import load_project
 from workbook.outputs import curriculum
 
