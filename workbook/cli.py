@@ -72,7 +72,8 @@ def main() -> None:
 @main.command()
 def check() -> None:
     """Validate everything; print every problem as path:line, exit 1 if any."""
-    from workbook.build.run import BuildOptions, run
+    from workbook.build.options import BuildOptions
+    from workbook.build.run import run
 
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
@@ -144,20 +145,12 @@ def build(
     prune: bool,
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
-    from workbook.build import uptodate
+    from workbook.build import quick
+    from workbook.build.options import BuildOptions
     from workbook.commands.terminal import summary
 
     root = _project_root()
     started = time.perf_counter()
-    params = click.get_current_context().params
-    if not prune:
-        unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
-        if unchanged is not None:
-            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
-            return
-    from workbook.build.run import BuildOptions, run
-    from workbook.commands.terminal import Progress
-
     options = BuildOptions(
         clients=ids,
         edition=edition,
@@ -173,6 +166,14 @@ def build(
         opaque_folders=opaque_folders,
         unencrypted=unencrypted,
     )
+    if not prune:
+        unchanged = quick.all_unchanged(root, options)
+        if unchanged is not None:
+            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
+            return
+    from workbook.build.run import run
+    from workbook.commands.terminal import Progress
+
     bar = Progress(len(ids) or _client_count(root))
     try:
         report = run(root, options, write=True, progress=bar, noop_checked=not prune)
@@ -182,7 +183,11 @@ def build(
     for note in report.notes:
         click.echo(note)
     for name in report.removed:
-        click.echo(f"removed {name}/ (its profile is gone)")
+        click.echo(f"removed {name}")
+    for name in report.kept:
+        click.echo(
+            f"kept {name}: no build record says whose it is; remove it by hand if it is not needed"
+        )
     click.echo(
         summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),

@@ -7,7 +7,8 @@ instead of raising, so one run reports everything at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -75,3 +76,47 @@ class UsageProblem(WorkbookError):
     """The command line itself is wrong (exit 2, like click's own usage errors)."""
 
     exit_code = 2
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Problems keyed by what they stop: every client, or the clients of one programme,
+    one exercise or one profile. Loading and checking each return one; they add up."""
+
+    everything: tuple[Problem, ...] = ()
+    programmes: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    exercises: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    clients: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(
+            _unique(self.everything + other.everything),
+            _merge(self.programmes, other.programmes),
+            _merge(self.exercises, other.exercises),
+            _merge(self.clients, other.clients),
+        )
+
+    def all(self) -> list[Problem]:
+        """Every problem once: the ones that stop everything first, then by what they stop."""
+        out = list(self.everything)
+        for group in (self.programmes, self.exercises, self.clients):
+            for key in sorted(group):
+                out += group[key]
+        return list(_unique(tuple(out)))
+
+    def shared_clean(self) -> bool:
+        """No problem in shared content (settings, programmes, exercises, templates)."""
+        return not (self.everything or self.programmes or self.exercises)
+
+
+def _unique(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    return tuple(dict.fromkeys(problems))
+
+
+def _merge(
+    a: Mapping[str, tuple[Problem, ...]], b: Mapping[str, tuple[Problem, ...]]
+) -> dict[str, tuple[Problem, ...]]:
+    out = dict(a)
+    for key, found in b.items():
+        out[key] = _unique(out.get(key, ()) + tuple(found))
+    return out

@@ -1,106 +1,71 @@
-"""The build cache: what each client's output files were built from, kept beside the output.
+"""The build's one record: what each client's output files were made from, kept outside the output.
 
-``<out>/.workbook-cache/<client>.json`` records, for every task of the client
-(a page, an asset, a pack), the digest of its inputs and a fingerprint of each
-file it wrote (size, modification time, inode). A task is rendered again when
-its digest changed or when any of its files is missing or not the file that
-was recorded; otherwise its files are carried into the new folder by hard link.
+``.workbook/cache/<slot>/`` in the project (``<slot>`` names the output
+folder: ``site``, ``coach``, or ``out-<hash>`` for ``--out`` elsewhere) holds
+one JSON file per client and an index, all in one format. A client's record
+says which folder its site is published in, and for every task (a page, an
+asset, a pack) what its rendering read — each input's name and digest — and
+a fingerprint of each file it wrote (size, modification time, inode). A task
+renders again when one of its inputs moved or one of its files is not the one
+recorded; otherwise its files are carried into the new folder. Nothing of the
+cache is under the output folder, so ``site/`` can be uploaded whole.
 
-Crash safety, in order: the client's folder is built beside it and swapped in
-(``writer.replace_folder``), and only then is the manifest replaced, atomically.
-A crash before the swap leaves folder and manifest as they were. A crash after
-the swap and before the manifest leaves new files the old manifest does not
-recognise (their inodes and times differ), so those tasks are rendered again:
-a torn state costs a rebuild, never stale output. A corrupt manifest is no
-manifest: everything is rendered.
-
-The manifest also keeps ``quick``, a digest of all the client's inputs at once
-(the shared files, the profile's bytes, the answers files, the options), so a
-no-op build can skip a client without even parsing its profile.
+Crash safety, in order: the client's folder is built beside it and swapped
+in, then the record is replaced atomically. A crash before the swap leaves
+folder and record as they were; a crash after the swap and before the record
+leaves files the old record does not recognise (their inodes and times
+differ), so those tasks render again: a torn state costs a rebuild, never a
+stale page. A record that cannot be read is no record: everything renders.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbook.build import writer
-from workbook.errors import Problem, SourceLocation
-from workbook.outputs.base import Task
+from workbook.errors import WorkbookError
 
-CACHE_DIR = ".workbook-cache"
-FORMAT = "workbook-cache/1"
+FORMAT = "workbook-cache/2"
+CACHE = Path(".workbook") / "cache"
 
 Fingerprint = tuple[int, int, int]
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One task's record: its input digest and the files it wrote, with their fingerprints."""
+@dataclass
+class TaskRecord:
+    """One task: what its rendering read, and the files it wrote."""
 
-    inputs: str
-    files: dict[str, Fingerprint]
+    reads: dict[str, str]
+    files: dict[str, Fingerprint] = field(default_factory=dict)
+    plain: dict[str, str] = field(default_factory=dict)  # sealed sites: each file's plaintext
 
 
 @dataclass
-class Manifest:
+class SealRecord:
+    """An encrypted client's site: its salt, a check of its key, the passphrase's fingerprint."""
+
+    salt: str
+    check: str
+    fingerprint: str = ""
+
+
+@dataclass
+class ClientRecord:
+    """Everything the cache knows of one client's published folder."""
+
+    client: str
+    folder: str
     quick: str = ""
-    entries: dict[str, Entry] = field(default_factory=dict)
+    tasks: dict[str, TaskRecord] = field(default_factory=dict)
+    sealed: SealRecord | None = None
 
-
-@dataclass
-class Outcome:
-    """What building one client's folder did: ``built``, ``unchanged`` or ``failed``."""
-
-    status: str
-    rendered: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # every file the folder now holds
-
-
-def manifest_path(out: Path, cid: str) -> Path:
-    return out / CACHE_DIR / f"{cid}.json"
-
-
-def load_manifest(out: Path, cid: str) -> Manifest | None:
-    """The client's manifest, or None when there is none or it cannot be trusted."""
-    try:
-        data = json.loads(manifest_path(out, cid).read_bytes())
-        if data.get("format") != FORMAT or data.get("client") != cid:
-            return None
-        entries = {
-            key: Entry(
-                str(e["inputs"]),
-                {str(rel): (int(f[0]), int(f[1]), int(f[2])) for rel, f in e["files"].items()},
-            )
-            for key, e in data["entries"].items()
-        }
-        return Manifest(str(data.get("quick", "")), entries)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return None
-
-
-def save_manifest(
-    out: Path, cid: str, manifest: Manifest, write: writer.Writer | None = None
-) -> None:
-    """Replace the manifest atomically (temporary file, then rename)."""
-    data = {
-        "format": FORMAT,
-        "client": cid,
-        "quick": manifest.quick,
-        "entries": {
-            key: {"inputs": e.inputs, "files": {rel: list(f) for rel, f in sorted(e.files.items())}}
-            for key, e in sorted(manifest.entries.items())
-        },
-    }
-    text = json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
-    writer.write_file(manifest_path(out, cid), text.encode("utf-8"), write)
-
-
-def remove_manifest(out: Path, cid: str) -> None:
-    manifest_path(out, cid).unlink(missing_ok=True)
+    def files(self) -> list[str]:
+        return [rel for t in self.tasks.values() for rel in t.files]
 
 
 def fingerprint(path: Path) -> Fingerprint | None:
@@ -111,14 +76,14 @@ def fingerprint(path: Path) -> Fingerprint | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def intact(folder: Path, manifest: Manifest | None) -> dict[str, Entry]:
-    """The entries whose every file is still exactly the file that was recorded."""
-    if manifest is None:
+def intact(folder: Path, record: ClientRecord | None) -> dict[str, TaskRecord]:
+    """The tasks whose every file is still exactly the file that was recorded."""
+    if record is None:
         return {}
     base = os.fspath(folder) + os.sep  # plain strings: this runs for every file on a no-op
     found = {}
-    for key, entry in manifest.entries.items():
-        for rel, fp in entry.files.items():
+    for key, task in record.tasks.items():
+        for rel, fp in task.files.items():
             try:
                 st = os.stat(base + rel, follow_symlinks=False)
             except OSError:
@@ -126,135 +91,155 @@ def intact(folder: Path, manifest: Manifest | None) -> dict[str, Entry]:
             if (st.st_size, st.st_mtime_ns, st.st_ino) != fp:
                 break
         else:
-            found[key] = entry
+            found[key] = task
     return found
 
 
-def up_to_date(folder: Path, manifest: Manifest | None, quick: str) -> bool:
-    """The no-op test: same inputs as last time, and every recorded file still in place."""
-    if manifest is None or not quick or manifest.quick != quick or not folder.is_dir():
-        return False
-    return len(intact(folder, manifest)) == len(manifest.entries)
-
-
-def build_folder(
-    out: Path,
-    cid: str,
-    tasks: list[Task],
-    *,
-    quick: str,
-    partial: bool,
-    write: writer.Writer | None = None,
-) -> Outcome:
-    """Bring ``out/<cid>`` up to date with ``tasks``, rendering only the tasks that changed.
-
-    ``partial`` (``--stage``) plans only some tasks: the rest of the folder is
-    carried over as it is, with its records.
-    """
-    folder = out / cid
-    old = load_manifest(out, cid) if folder.is_dir() else None
-    valid = intact(folder, old)
-    planned = {t.key for t in tasks}
-    if len(planned) != len(tasks):
-        raise ValueError(f"two build tasks share a key in client '{cid}'")
-    todo = [t for t in tasks if t.key not in valid or valid[t.key].inputs != t.inputs]
-    redo = {t.key for t in todo}
-    kept = {t.key: valid[t.key] for t in tasks if t.key not in redo}
-    if partial:
-        kept.update({k: e for k, e in valid.items() if k not in planned})
-    if not todo and old is not None and set(kept) == set(old.entries):
-        if old.quick != quick:
-            save_manifest(out, cid, Manifest(quick, kept), write)
-        return Outcome("unchanged", files=[rel for e in kept.values() for rel in e.files])
-    files: dict[str, bytes] = {}
-    made_by: dict[str, list[str]] = {}
-    problems: list[Problem] = []
-    for task in todo:
-        made, found = task.make()
-        problems += found
-        for rel in made:
-            if rel in files:
-                problems.append(Problem(SourceLocation(folder), f"two outputs both write '{rel}'"))
-        files.update(made)
-        made_by[task.key] = sorted(made)
-    if problems:
-        return Outcome("failed", [t.key for t in todo], problems)
-    carry = {rel: folder / rel for e in kept.values() for rel in e.files if rel not in files}
-    if partial and folder.is_dir():
-        for path in folder.rglob("*"):
-            rel = path.relative_to(folder).as_posix()
-            if path.is_file() and rel not in files:
-                carry.setdefault(rel, path)
-    if _one_file_replaced(old, kept, todo, files, partial):
-        _replace_file(out, folder, next(iter(files.items())), write)
-    else:
-        writer.replace_folder(folder, files, write, carry=carry)
-    entries = {key: Entry(e.inputs, {}) for key, e in kept.items()}
-    entries.update({t.key: Entry(t.inputs, {}) for t in todo})
-    for key, entry in entries.items():
-        names = made_by[key] if key in made_by else kept[key].files
-        for rel in names:
-            fp = fingerprint(folder / rel)
-            if fp is not None:
-                entry.files[rel] = fp
-    save_manifest(out, cid, Manifest(quick, entries), write)
-    files_now = [rel for e in entries.values() for rel in e.files]
-    return Outcome("built", [t.key for t in todo], files=files_now)
-
-
-def _one_file_replaced(
-    old: Manifest | None,
-    kept: dict[str, Entry],
-    todo: list[Task],
-    files: dict[str, bytes],
-    partial: bool,
-) -> bool:
-    """Whether the change is one existing file taking new bytes, and nothing else.
-
-    Then the folder is updated in place with one atomic rename: a reader sees
-    the site before or after, each whole, so there is no need to rebuild the
-    folder beside it. (An exercise edit is this, once per client.)
-    """
-    if partial or old is None or len(todo) != 1 or len(files) != 1:
-        return False
-    (rel,) = files
-    before = old.entries.get(todo[0].key)
-    return (
-        before is not None
-        and list(before.files) == [rel]
-        and set(kept) | {todo[0].key} == set(old.entries)
-    )
-
-
-def _replace_file(
-    out: Path, folder: Path, item: tuple[str, bytes], write: writer.Writer | None
-) -> None:
-    """Write beside the output (in the cache folder, never published), then rename over."""
-    rel, data = item
-    write = write or writer.Writer()
-    target = writer.safe_join(folder, rel)
-    temp = out / CACHE_DIR / f".{folder.name}.{os.getpid()}.tmp"
-    temp.parent.mkdir(parents=True, exist_ok=True)
+def slot(root: Path, out: Path) -> str:
+    """The cache folder's name for an output folder."""
     try:
-        write.write_bytes(temp, data)
-        write.rename(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise writer_error(target, exc) from exc
+        rel = out.resolve().relative_to(root.resolve())
+    except ValueError:
+        rel = None
+    if rel is not None and rel.parts and all(p not in ("..", ".workbook") for p in rel.parts):
+        return "-".join(rel.parts)
+    return "out-" + hashlib.sha256(os.fspath(out.resolve()).encode()).hexdigest()[:12]
 
 
-def writer_error(path: Path, exc: OSError) -> Exception:
-    from workbook.errors import WorkbookError
+class Cache:
+    """The records of one output folder."""
 
+    def __init__(self, root: Path, out: Path, edition: str) -> None:
+        self.root = root.resolve()
+        self.out = out.resolve()
+        self.edition = edition
+        self.folder = self.root / CACHE / slot(root, out)
+
+    def _client_path(self, cid: str) -> Path:
+        return self.folder / "clients" / f"{cid}.json"
+
+    # ---- client records --------------------------------------------------------------------
+
+    def load(self, cid: str) -> ClientRecord | None:
+        """The client's record, or None when there is none or it cannot be trusted."""
+        try:
+            data = json.loads(self._client_path(cid).read_bytes())
+            if data.get("format") != FORMAT or data.get("client") != cid:
+                return None
+            tasks = {
+                str(key): TaskRecord(
+                    {str(n): str(d) for n, d in t["reads"].items()},
+                    {str(r): (int(f[0]), int(f[1]), int(f[2])) for r, f in t["files"].items()},
+                    {str(r): str(d) for r, d in t.get("plain", {}).items()},
+                )
+                for key, t in data["tasks"].items()
+            }
+            sealed = data.get("sealed")
+            seal = (
+                SealRecord(str(sealed["salt"]), str(sealed["check"]), str(sealed["fingerprint"]))
+                if sealed
+                else None
+            )
+            folder = str(data["folder"])
+            if not folder or "/" in folder or folder.startswith("."):
+                return None
+            return ClientRecord(cid, folder, str(data.get("quick", "")), tasks, seal)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None
+
+    def save(self, record: ClientRecord) -> None:
+        """Replace the client's record atomically."""
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "client": record.client,
+            "folder": record.folder,
+            "edition": self.edition,
+            "quick": record.quick,
+            "sealed": None
+            if record.sealed is None
+            else {
+                "salt": record.sealed.salt,
+                "check": record.sealed.check,
+                "fingerprint": record.sealed.fingerprint,
+            },
+            "tasks": {
+                key: {
+                    "reads": dict(sorted(t.reads.items())),
+                    "files": {rel: list(f) for rel, f in sorted(t.files.items())},
+                    **({"plain": dict(sorted(t.plain.items()))} if t.plain else {}),
+                }
+                for key, t in sorted(record.tasks.items())
+            },
+        }
+        text = json.dumps(data, separators=(",", ":")) + "\n"
+        writer.write_file(self._client_path(record.client), text.encode("utf-8"))
+
+    def remove(self, cid: str) -> None:
+        self._client_path(cid).unlink(missing_ok=True)
+
+    def recorded(self) -> dict[str, str]:
+        """Every client with a record, and the folder its site is published in."""
+        found = {}
+        folder = self.folder / "clients"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.json")):
+                record = self.load(path.stem)
+                if record is not None:
+                    found[record.client] = record.folder
+        return found
+
+    # ---- the index: the no-op check --------------------------------------------------------
+
+    def read_index(self) -> tuple[str, dict[str, Any]]:
+        """The recorded clean shared digest and the clients' entries ("" and {} if none)."""
+        try:
+            data = json.loads((self.folder / "index.json").read_bytes())
+            if (
+                data.get("format") != FORMAT
+                or data.get("output") != os.fspath(self.out)
+                or not isinstance(data.get("clients"), dict)
+            ):
+                return "", {}
+            return str(data["shared"]), data["clients"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return "", {}
+
+    def recorded_edition(self) -> str | None:
+        """The edition this output folder was last built with, if the index says."""
+        try:
+            data = json.loads((self.folder / "index.json").read_bytes())
+            edition = data.get("edition")
+            return edition if isinstance(edition, str) else None
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def write_index(self, shared: str, entries: dict[str, Any]) -> None:
+        data = {
+            "format": FORMAT,
+            "output": os.fspath(self.out),
+            "edition": self.edition,
+            "shared": shared,
+            "clients": dict(sorted(entries.items())),
+        }
+        writer.write_file(self.folder / "index.json", (json.dumps(data) + "\n").encode("utf-8"))
+
+    def forget_index(self) -> None:
+        (self.folder / "index.json").unlink(missing_ok=True)
+
+    def temporary(self, name: str) -> Path:
+        """A scratch file beside the records (never under the output)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / f".{name}.{os.getpid()}.tmp"
+
+    def clean_temporary(self) -> None:
+        """Remove scratch files an interrupted build left."""
+        if self.folder.is_dir():
+            for path in self.folder.glob(".*.tmp"):
+                path.unlink(missing_ok=True)
+
+
+def cache_error(path: Path, exc: OSError) -> WorkbookError:
     return WorkbookError(
-        f"{path}: could not write the output ({exc.strerror or exc}) — "
-        "the previous output is unchanged; check free space and permissions"
+        f"{path}: could not record the build ({exc.strerror or exc}) — "
+        "the output is written; the next build checks everything again"
     )
-
-
-def clean_temporary(out: Path) -> None:
-    """Remove temporary files an interrupted build left in the cache folder."""
-    folder = out / CACHE_DIR
-    if folder.is_dir():
-        for path in folder.glob(".*.tmp"):
-            path.unlink(missing_ok=True)

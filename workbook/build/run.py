@@ -1,147 +1,249 @@
-"""The build: read and check everything first, then build each client from its own job.
+"""The build, in named phases: gather, check, plan, build, record.
 
-As in MkDocs's ``build()``, nothing is written until every input has been
-read and checked. A client whose inputs have problems is not built and
+As in MkDocs's ``build()``, nothing is written until every shared input has
+been read and checked. A client whose inputs have problems is not built and
 keeps its previous output; the others are built; the exit status is then 1.
+``workbook check`` is the same function with ``write=False``: every client is
+rendered in memory, no PDF is made and nothing is written.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import jinja2
-
-from workbook.build import cache, uptodate
-from workbook.build import executor as pool
+from workbook.build import prune as prune_mod
+from workbook.build import quick
 from workbook.build import writer as writer_mod
-from workbook.build.writer import Writer
-from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
+from workbook.build.cache import Cache
+from workbook.build.client import Batch, ClientResult
+from workbook.build.executor import Executor, LocalExecutor
+from workbook.build.options import BuildOptions, BuildReport
+from workbook.build.sealing import Sealing
+from workbook.check.shared import check_shared
+from workbook.errors import Findings, Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.load.environ import build_date
-from workbook.load.job import BuildContext, ClientJob
 from workbook.load.project import Project, load_project
-from workbook.outputs import encrypt, keys, site
-from workbook.outputs.base import Made, Output, Task, run_tasks, whole_job_task
-from workbook.render import templating
+from workbook.render.bytecode import bytecode_cache
+from workbook.render.context import RenderContext
 
-PAGE_TEMPLATES = ("home.html", "stage.html", "exercise.html", "progress.html", "pack.html")
+OLD_RECORDS = ".workbook-cache"  # where earlier versions kept their records, inside the output
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    clients: tuple[str, ...] = ()
-    edition: str = "client"
-    stage: str | None = None
-    pdf: bool = True
-    jobs: int | None = None
-    out: Path | None = None
-    today: dt.date | None = None
-    bundle: bool = False
-    encrypt: bool = False
-    prune: bool = False
-    passphrase_file: Path | None = None  # with encryption: where passphrases are kept
-    opaque_folders: bool = False  # encrypted clients' folders named without their id
-    unencrypted: tuple[str, ...] = ()  # files published in clear in an encrypted build
+class Gathered:
+    """Everything shared, read: the project, where the output goes, the cache, the date."""
+
+    project: Project
+    out: Path
+    cache: Cache
+    shared: str
 
 
-@dataclass
-class BuildReport:
-    built: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    rendered: dict[str, list[str]] = field(default_factory=dict)  # client → task keys rendered
-    removed: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+def run(
+    root: Path,
+    options: BuildOptions,
+    *,
+    write: bool = True,
+    progress: Callable[[ClientResult], None] | None = None,
+    writer: writer_mod.Writer | None = None,
+    executor: Executor | None = None,
+    pack_progress: Callable[[str], None] | None = None,
+    noop_checked: bool = False,
+) -> BuildReport:
+    """Check (``write=False``) or build the project; problems are returned, not raised.
 
-    def add(self, problems: list[Problem]) -> None:
-        seen = set(self.problems)
-        self.problems += [p for p in problems if p not in seen and not seen.add(p)]  # type: ignore[func-returns-value]
+    ``noop_checked``: the caller has just found that not everything is up to date.
+    """
+    started = time.perf_counter()
+    report = BuildReport()
+    if write and not options.prune and not noop_checked:
+        unchanged = quick.all_unchanged(root, options)
+        if unchanged is not None:
+            report.unchanged = unchanged
+            report.seconds = time.perf_counter() - started
+            return report
+    gathered = gather(root, options, write)
+    report.out = gathered.out
+    findings = check(gathered, write)
+    report.add(findings.everything)
+    batch, todo = plan(gathered, findings, options, write, writer, report, progress)
+    executor = executor or LocalExecutor(options.jobs, pack_progress)
+    fresh: dict[str, ClientResult] = {}
+
+    def done(result: ClientResult) -> None:
+        report.add(result.problems)
+        report.notes += result.notes
+        if result.status in ("built", "unchanged"):
+            fresh[result.cid] = result
+            (report.built if result.status == "built" else report.unchanged).append(result.cid)
+            report.rendered[result.cid] = list(result.rendered)
+        elif result.status == "failed":
+            report.failed.append(result.cid)
+        if progress:
+            progress(result)
+
+    executor.run(batch, todo, done)
+    for names in (report.built, report.unchanged, report.failed):
+        names.sort()
+    if write:
+        record(gathered, findings, batch, fresh, report)
+    if not options.clients:
+        report.add(findings.all())
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def check_shared(project: Project, ctx: BuildContext) -> None:
-    """Checks that need no client: exercise templates and fields, the page layouts."""
-    for eid, exercise in project.exercises.items():
-        found = ctx.personaliser.static_problems(exercise)
-        if found:
-            project.exercise_problems.setdefault(eid, []).extend(found)
-    for name in PAGE_TEMPLATES:
-        try:
-            ctx.template(name)
-        except jinja2.TemplateError as exc:
-            path = next(
-                (d / name for d in ctx.template_dirs if (d / name).is_file()),
-                ctx.template_dirs[0] / name if ctx.template_dirs else Path(name),
+def gather(root: Path, options: BuildOptions, write: bool) -> Gathered:
+    """Read every shared input; decide where the output goes, refusing unsafe places."""
+    project = load_project(root, clients=False)
+    out = output_root(project, options)
+    if options.out is not None and _overlaps_sources(project.root, out):
+        raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
+    cache = Cache(project.root, out, options.edition)
+    if options.edition == "coach":
+        published = project.output
+        if out == published or out.is_relative_to(published) or published.is_relative_to(out):
+            raise UsageProblem(
+                f"the coach edition cannot be written into {_shown(project, published)}/, "
+                "where client sites are published — leave out --out (it goes to "
+                f"{_shown(project, project.coach_output)}/) or choose a folder of its own"
             )
-            project.global_problems.append(templating.template_problem(exc, path))
-
-
-def blockers(project: Project, cid: str) -> list[Problem]:
-    """Why a client cannot be built: its own problems, or those of content it uses."""
-    found = list(project.client_problems.get(cid, []))
-    client = project.clients.get(cid)
-    if client is None:
-        return found or [
-            Problem(
-                SourceLocation(project.client_files.get(cid, Path(cid))),
-                f"client '{cid}' could not be read",
+        if write and cache.recorded_edition() == "client":
+            raise UsageProblem(
+                f"{_shown(project, out)}/ holds client editions; the coach edition, with its "
+                "notes, is not written beside them — choose another folder"
             )
-        ]
-    pid = project.programme_of(client)
-    found += project.programme_problems.get(pid, [])
-    programme = project.programmes.get(pid)
-    if programme is not None:
-        for stage in programme.stages:
-            for eid in stage.exercises:
-                found += project.exercise_problems.get(eid, [])
-    return found
+    if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
+        raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
+    shared = quick.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
+    return Gathered(project, out, cache, shared)
 
 
-def make_job(project: Project, cid: str, options: BuildOptions, today: dt.date) -> ClientJob:
-    client = project.clients[cid]
-    programme = project.programmes[project.programme_of(client)]
-    used = {e for s in programme.stages for e in s.exercises}
-    return ClientJob(
-        client=client,
-        programme=programme,
-        exercises={e: project.exercises[e] for e in sorted(used)},
-        answers=project.answers[cid],
-        settings=project.settings,
-        edition=options.edition,
-        today=today,
-        only_stage=options.stage,
+def check(gathered: Gathered, write: bool) -> Findings:
+    """What loading found, and the checks of shared content (skipped when the index
+    records this very shared content as found clean)."""
+    project = gathered.project
+    findings = project.findings
+    recorded, _ = gathered.cache.read_index()
+    if not write or recorded != gathered.shared:
+        ctx = RenderContext(
+            project.root, tuple(project.template_dirs), project.exercises, bytecode_cache()
+        )
+        findings += check_shared(project, ctx)
+    return findings
+
+
+def plan(
+    gathered: Gathered,
+    findings: Findings,
+    options: BuildOptions,
+    write: bool,
+    writer: writer_mod.Writer | None,
+    report: BuildReport,
+    progress: Callable[[ClientResult], None] | None,
+) -> tuple[Batch, list[tuple[str, str]]]:
+    """Which clients to build: unchanged ones are reported at once, unread."""
+    project, out = gathered.project, gathered.out
+    today = build_date(options.today)
+    sealing = Sealing(
+        project.settings,
+        project.root,
+        out,
+        forced=options.encrypt,
+        passphrase_file=options.passphrase_file,
+        opaque=options.opaque_folders,
+        keep_clear=frozenset(options.unencrypted),
     )
+    batch = Batch(
+        project,
+        findings,
+        options,
+        today,
+        out,
+        write,
+        quick.tool_digest(),
+        gathered.cache,
+        sealing,
+        writer,
+    )
+    if write:
+        writer_mod.clean_leftovers(out)
+        gathered.cache.clean_temporary()
+        _forget_old_records(out, report)
+    _, index = gathered.cache.read_index() if write else ("", {})
+    key = quick.options_key(options)
+    secret = quick.secret_fingerprint(options) if write else ""
+    todo: list[tuple[str, str]] = []
+    for cid in select(project, options):
+        if findings.everything or cid not in project.client_files:
+            if cid not in project.client_files:
+                report.add(list(findings.clients.get(cid, ())))
+            report.failed.append(cid)
+            continue
+        digest = ""
+        if write:
+            path = project.client_files[cid]
+            digest = quick.quick_digest(
+                gathered.shared, key, today, project.root, cid, path, secret
+            )
+            entry = index.get(cid)
+            folder = str(entry.get("folder", cid)) if isinstance(entry, dict) else cid
+            if quick.entry_matches(out / folder, entry, digest):
+                assert isinstance(entry, dict)
+                result = ClientResult(
+                    cid, "unchanged", quick=digest, folder=folder, folders=entry["folders"]
+                )
+                report.unchanged.append(cid)
+                if progress:
+                    progress(result)
+                continue
+        todo.append((cid, digest))
+    return batch, todo
 
 
-# Every output of a client, in order. Each is a plain ``render(ctx, job) -> (files, problems)``
-# (cached as one task on the whole job) or a ``tasks.Output`` planning its own cached tasks.
-OUTPUTS: tuple[Output | Callable[[BuildContext, ClientJob], Made], ...] = (
-    site.SITE,
-    keys.PROGRESS,
-    keys.CALENDAR,
-    keys.PACKS,
-)
-
-
-def plan_client(ctx: BuildContext, job: ClientJob) -> list[Task]:
-    """Every output task of one client, each keyed by its own input digest."""
-    tasks: list[Task] = []
-    for output in OUTPUTS:
-        if isinstance(output, Output):
-            tasks += output.plan(ctx, job)
+def record(
+    gathered: Gathered,
+    findings: Findings,
+    batch: Batch,
+    fresh: dict[str, ClientResult],
+    report: BuildReport,
+) -> None:
+    """Prune when asked, then write the index the next no-op check reads."""
+    project, cache, options = gathered.project, gathered.cache, batch.options
+    if options.prune and not options.clients:
+        profiles = set(project.client_files) | set(findings.clients)
+        report.removed, report.kept = prune_mod.prune(cache, gathered.out, profiles)
+    try:
+        if findings.shared_clean():
+            _, old = cache.read_index()
+            entries: dict[str, Any] = {
+                cid: old[cid]
+                for cid in project.client_files
+                if cid in old and cid not in fresh and cid not in report.failed
+            }
+            for cid, result in fresh.items():
+                entries[cid] = {
+                    "quick": result.quick,
+                    "folder": result.folder,
+                    "folders": result.folders,
+                }
+            cache.write_index(gathered.shared, entries)
         else:
-            tasks.append(whole_job_task(output, ctx, job))
-    return tasks
-
-
-def render_client(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every output file of one client, from that client's job alone (no cache)."""
-    return run_tasks(plan_client(ctx, job))
+            cache.forget_index()
+    except (WorkbookError, OSError) as exc:  # the record is an optimisation: say, go on
+        report.add(
+            [
+                Problem(
+                    SourceLocation(cache.folder),
+                    f"could not record the build ({exc})",
+                    "check free space and permissions; the next build checks everything",
+                )
+            ]
+        )
 
 
 def output_root(project: Project, options: BuildOptions) -> Path:
@@ -164,155 +266,28 @@ def select(project: Project, options: BuildOptions) -> list[str]:
     return list(dict.fromkeys(options.clients))
 
 
-def run(
-    root: Path,
-    options: BuildOptions,
-    *,
-    write: bool = True,
-    progress: Callable[[pool.ClientResult], None] | None = None,
-    writer: Writer | None = None,
-    noop_checked: bool = False,
-) -> BuildReport:
-    """Check (``write=False``) or build the project; problems are returned, not raised.
-
-    Shared content is read and checked first; profiles are read by whoever builds
-    them (``pool.py``), and a client whose inputs are unchanged is not read at all.
-    """
-    started = time.perf_counter()
-    report = BuildReport()
-    if write and not options.prune and not noop_checked:
-        unchanged = uptodate.all_unchanged(
-            root,
-            dataclasses.asdict(options),
-            options.clients,
-            options.out,
-            options.edition,
-            options.today,
-        )
-        if unchanged is not None:
-            report.unchanged = unchanged
-            report.seconds = time.perf_counter() - started
-            return report
-    project = load_project(root, clients=False)
-    shared = uptodate.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
-    ctx = pool.context_for(project, shared, options, output_root(project, options), dry=not write)
-    recorded, index = uptodate.read_index(output_root(project, options))
-    if not write or recorded != shared:  # the index records shared content found clean
-        check_shared(project, ctx)
-    if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
-        raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
-    today = build_date(options.today)
-    out = output_root(project, options)
-    if options.out is not None and _overlaps_sources(project.root, out):
-        raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
-    report.add(project.global_problems)
-    clients = select(project, options)
-    if write:
-        writer_mod.clean_leftovers(out)
-        cache.clean_temporary(out)
-    lock = encrypt.Encryptor(
-        project.settings,
-        project.root,
-        out,
-        forced=options.encrypt,
-        passphrase_file=options.passphrase_file,
-        opaque=options.opaque_folders,
-        keep_clear=frozenset(options.unencrypted),
-    )
-    batch = pool.Batch(project, options, today, out, write, shared, writer, index, lock)
-    readable = []
-    for cid in clients:
-        if project.global_problems or cid not in project.client_files:
-            report.add([] if project.global_problems else blockers(project, cid))
-            report.failed.append(cid)
-        else:
-            readable.append(cid)
-
-    fresh: dict[str, tuple[str, dict[str, list[int]]]] = {}
-
-    def done(result: pool.ClientResult) -> None:
-        report.add(list(result.problems))
-        report.notes += result.notes
-        if result.quick and result.folders is not None:
-            fresh[result.cid] = (result.quick, result.folders)
-        if result.status == "built":
-            report.built.append(result.cid)
-            report.rendered[result.cid] = list(result.rendered)
-        elif result.status == "unchanged":
-            report.unchanged.append(result.cid)
-        elif result.status == "failed":
-            report.failed.append(result.cid)
-        if progress:
-            progress(result)
-
-    pool.run_clients(batch, readable, options.jobs, done)
-    for names in (report.built, report.unchanged, report.failed):
-        names.sort()
-    if write and options.prune and not options.clients:
-        known = set(project.client_files) | set(project.client_problems)
-        report.removed = prune(out, known | lock.known_folders(known))
-    if write:  # the no-op check may skip checking shared content only once it was clean
-        clean = not (
-            project.global_problems or project.programme_problems or project.exercise_problems
-        )
-        try:
-            if clean:
-                untouched = set(project.client_files) - set(clients)
-                uptodate.write_index(out, shared, fresh, untouched)
-            else:
-                uptodate.forget_index(out)
-        except (WorkbookError, OSError) as exc:  # the record is an optimisation: say, go on
-            where = SourceLocation(out / ".workbook-cache")
-            report.add(
-                [
-                    Problem(
-                        where,
-                        f"could not record the build ({exc})",
-                        "check free space and permissions; the next build checks everything",
-                    )
-                ]
-            )
-    report.add(
-        [p for p in project.all_problems() if p not in report.problems and not options.clients]
-    )
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def carry_over(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
-    """With ``--stage``: the rest of the client's previous output, carried over unchanged."""
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).as_posix() not in files
-    }
-
-
 def _overlaps_sources(root: Path, out: Path) -> bool:
     """Whether writing to ``out`` could touch the project itself (its root, content, …)."""
-    sources = [root / part for part in ("content", "clients", "templates")]
+    sources = [root / part for part in ("content", "clients", "templates", ".workbook")]
     return out == root or any(out.is_relative_to(s) or s.is_relative_to(out) for s in sources)
 
 
-def prune(out: Path, keep: set[str]) -> list[str]:
-    """Remove client folders whose profile is gone; returns what was removed."""
-    removed = []
-    if not out.is_dir():
-        return removed
-    for entry in sorted(out.iterdir()):
-        if (
-            entry.is_dir()
-            and not entry.name.startswith(".")
-            and entry.name not in keep
-            and entry.name != "curriculum"
-            and (entry / "index.html").is_file()
-        ):
-            writer_mod.remove(entry)
-            cache.remove_manifest(out, entry.name)
-            removed.append(entry.name)
-    return removed
+def _shown(project: Project, path: Path) -> str:
+    return (
+        path.relative_to(project.root).as_posix()
+        if path.is_relative_to(project.root)
+        else str(path)
+    )
+
+
+def _forget_old_records(out: Path, report: BuildReport) -> None:
+    """Records kept inside the output by earlier versions would be published: remove them."""
+    old = out / OLD_RECORDS
+    if old.is_dir() and not old.is_symlink():
+        writer_mod.remove(old)
+        report.notes.append(
+            f"removed {out.name}/{OLD_RECORDS}/ (build records now live in .workbook/cache/)"
+        )
 
 
 def raise_for(report: BuildReport, root: Path) -> None:

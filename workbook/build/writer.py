@@ -146,3 +146,30 @@ def write_file(dest: Path, data: bytes, writer: Writer | None = None) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise WorkbookError(f"{dest}: could not write ({exc.strerror or exc})") from exc
+
+
+def replace_file(folder: Path, relative: str, data: bytes, writer: Writer | None = None) -> None:
+    """Replace one existing file of a published folder with one atomic rename.
+
+    A reader sees the site before or after, each whole. The new bytes are
+    written beside the file under a hidden name first (the same file system,
+    so the rename is atomic); ``clean_leftovers`` removes such a name if a
+    crash leaves it.
+    """
+    writer = writer or Writer()
+    target = safe_join(folder, relative)
+    temp = target.parent / f".{target.name}.tmp"
+    try:
+        writer.write_bytes(temp, data)
+        writer.rename(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise WorkbookError(
+            [
+                Problem(
+                    SourceLocation(target),
+                    f"could not write the output ({exc.strerror or exc})",
+                    "the previous output is unchanged; check free space and permissions",
+                )
+            ]
+        ) from exc

@@ -16,15 +16,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.build.run import BuildOptions, blockers, check_shared, make_job
+from workbook.build.plan import known_fields, open_client
 from workbook.check.answers import check_document, check_fields
-from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
+from workbook.check.shared import check_shared
+from workbook.errors import Findings, Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_FIX, id_problem
 from workbook.load import answers as answers_mod
 from workbook.load.environ import build_date
-from workbook.load.job import BuildContext
-from workbook.load.project import Project, load_project
-from workbook.render.client_fields import KnownField, client_fields
+from workbook.load.project import Project, load_client_inputs, load_project
+from workbook.outputs.base import ClientWork
+from workbook.render.bytecode import bytecode_cache
+from workbook.render.client_fields import KnownField
+from workbook.render.context import RenderContext
 
 
 @dataclass
@@ -46,14 +49,22 @@ def answers_folder(project: Project, cid: str) -> Path:
 
 
 def fields_for(
-    project: Project, ctx: BuildContext, cid: str, today: dt.date
-) -> tuple[dict[str, KnownField] | None, list[Problem]]:
-    """The client's fields today, or the problems that stop them being known."""
-    found = blockers(project, cid)
-    if found or cid not in project.clients:
-        return None, found
-    job = make_job(project, cid, BuildOptions(), today)
-    return client_fields(ctx, job)
+    project: Project, findings: Findings, ctx: RenderContext, cid: str, today: dt.date
+) -> tuple[ClientWork | None, dict[str, KnownField] | None, list[Problem]]:
+    """The client's workbook and fields today, or the problems that stop them being known."""
+    work, found = open_client(project, findings, ctx, cid, today)
+    if work is None:
+        return None, None, found
+    fields, problems = known_fields(work)
+    return work, fields, problems
+
+
+def _shared(project: Project) -> tuple[Findings, RenderContext]:
+    """The checks of shared content, and a rendering context to open clients with."""
+    ctx = RenderContext(
+        project.root, tuple(project.template_dirs), project.exercises, bytecode_cache()
+    )
+    return project.findings + check_shared(project, ctx), ctx
 
 
 def _keep(folder: Path, raw: bytes, now: dt.datetime) -> Path:
@@ -91,9 +102,8 @@ def import_files(
     root: Path, paths: list[Path], now: dt.datetime | None = None, today: dt.date | None = None
 ) -> ImportReport:
     """Check and keep each file; problems of refused files are returned, not raised."""
-    project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
-    check_shared(project, ctx)
+    project = load_project(root, clients=False)
+    findings, ctx = _shared(project)
     report = ImportReport()
     today = build_date(today)
     for path in paths:
@@ -119,8 +129,8 @@ def import_files(
                 )
             )
             continue
-        fields, problems = fields_for(project, ctx, cid, today)
-        if fields is None or problems:
+        work, fields, problems = fields_for(project, findings, ctx, cid, today)
+        if work is None or fields is None or problems:
             report.refused.append(
                 Problem(
                     SourceLocation(path),
@@ -134,7 +144,7 @@ def import_files(
         if problems:
             report.refused += problems
             continue
-        programme = project.programme_of(project.clients[cid])
+        programme = work.job.programme.id
         if data.get("programme") not in (None, programme):
             notes.append(
                 f"the file was saved from programme '{data['programme']}'; "
@@ -148,7 +158,6 @@ def import_files(
         kept = _keep(folder, raw, now or dt.datetime.now(dt.UTC))
         report.kept.append((path, kept))
         report.notes += [f"{path.name}: {n}" for n in notes]
-        project.answers[cid], _ = answers_mod.load(folder)
     return report
 
 
@@ -156,15 +165,18 @@ def load_for_export(root: Path, cid: str, today: dt.date | None = None):  # type
     """The project, the client's current answers and fields, and warnings to show."""
     if why := id_problem(cid, reserved=True):
         raise UsageProblem(f"client id {why} — {ID_FIX}")
-    project = load_project(root)
+    project = load_project(root, clients=False)
     if cid not in project.client_files:
         known = ", ".join(sorted(project.client_files)) or "none"
         raise UsageProblem(f"no client named '{cid}' — known clients: {known}")
-    own = project.client_problems.get(cid, [])
-    if own or cid not in project.clients:
-        raise WorkbookError(own or f"client '{cid}' could not be read", project.root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
-    check_shared(project, ctx)
-    job = make_job(project, cid, BuildOptions(), build_date(today))
-    fields, problems = client_fields(ctx, job)
-    return project, job, fields, problems
+    loaded = load_client_inputs(project, cid)
+    if loaded.client is None or loaded.problems:
+        raise WorkbookError(
+            list(loaded.problems) or f"client '{cid}' could not be read", project.root
+        )
+    findings, ctx = _shared(project)
+    work, problems = open_client(project, findings, ctx, cid, build_date(today))
+    if work is None:
+        raise WorkbookError(problems, project.root)
+    fields, problems = known_fields(work)
+    return project, work.job, fields, problems

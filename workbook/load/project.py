@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.errors import Problem, SourceLocation
+from workbook.errors import Findings, Problem, SourceLocation
 from workbook.ids import ID_FIX, fold, id_problem
 from workbook.load import answers as answers_mod
 from workbook.load import defaults
@@ -66,6 +66,16 @@ class Project:
 
     def programme_of(self, client: Client) -> str:
         return client.programme or self.settings.programme
+
+    @property
+    def findings(self) -> Findings:
+        """What loading found, keyed by what each problem stops."""
+        return Findings(
+            tuple(self.global_problems),
+            {k: tuple(v) for k, v in self.programme_problems.items()},
+            {k: tuple(v) for k, v in self.exercise_problems.items()},
+            {k: tuple(v) for k, v in self.client_problems.items()},
+        )
 
     def all_problems(self) -> list[Problem]:
         out = list(self.global_problems)
@@ -425,15 +435,30 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
     for cid, path in cfiles.items():
         project.client_files[cid] = path
         if clients:
-            read_client(project, cid)
+            loaded = load_client_inputs(project, cid)
+            if loaded.client is not None:
+                project.clients[cid] = loaded.client
+                project.answers[cid] = loaded.answers
+            if loaded.problems:
+                project.client_problems[cid] = list(loaded.problems)
     return project
 
 
-def read_client(project: Project, cid: str) -> None:
-    """Load one listed client's profile and answers into ``project``.
+@dataclass(frozen=True)
+class LoadedClient:
+    """One client's profile and kept answers, read and checked: what a client build starts from."""
 
-    ``load_project(root, clients=False)`` lists profiles without reading them, so
-    a build can skip unchanged clients unread and read the others in its workers.
+    cid: str
+    client: Client | None
+    answers: answers_mod.Answers
+    problems: tuple[Problem, ...]
+
+
+def load_client_inputs(project: Project, cid: str) -> LoadedClient:
+    """Read one listed client's profile and answers; the project itself is left as it was.
+
+    ``load_project(root, clients=False)`` lists profiles without reading them, so a
+    build can skip unchanged clients unread and read the others where they are built.
     """
     path = project.client_files[cid]
     client, found = load_client(
@@ -445,17 +470,6 @@ def read_client(project: Project, cid: str) -> None:
         project.root,
     )
     if client is None:
-        project.client_problems[cid] = found
-        return
-    project.clients[cid] = client
+        return LoadedClient(cid, None, answers_mod.Answers(), tuple(found))
     answers, found = answers_mod.load(project.root / "clients" / f"{cid}.answers")
-    project.answers[cid] = answers
-    if found:
-        project.client_problems[cid] = found
-
-
-def forget_client(project: Project, cid: str) -> None:
-    """Drop a built client's data, so a worker holds one client at a time."""
-    project.clients.pop(cid, None)
-    project.answers.pop(cid, None)
-    project.client_problems.pop(cid, None)
+    return LoadedClient(cid, client, answers, tuple(found))

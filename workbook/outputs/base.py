@@ -1,211 +1,159 @@
-"""Build tasks: one group of output files, keyed by a digest of everything it is made from.
+"""The one interface every output has: it plans tasks, and each task renders through a reader.
 
-Every output of a client is planned as :class:`Task` objects before anything is
-rendered. A task's ``inputs`` is a digest of all it reads (the profile, the
-programme, the exercise, templates, answers, the tool's own code, options such
-as the edition or ``--today``), so the cache (``cache.py``) can skip a task
-whose digest it has seen, and render only what changed. A page is a task; a
-PDF pack is a task; an asset is a task.
+An output (the site's pages, the progress page, the calendar, the packs)
+lists its tasks for one client with ``plan(work)``; a :class:`Task` names a
+group of output files and knows how to make them from a
+:class:`~workbook.render.recording.Reader`. Whatever the task's rendering
+reads through the reader becomes its cache key, so the cache (``build/``)
+can skip a task whose inputs have not moved. A PDF is made in two steps: the
+task returns a :class:`PdfJob` (the pack's HTML), which the build renders
+where it likes (in this process, a pool or a cluster).
 
-An entry of ``build.OUTPUTS`` is either a plain ``render(ctx, job)`` function,
-cached as one task keyed by a digest of the whole job (always correct, never
-fine-grained), or an :class:`Output` whose ``plan(ctx, job)`` lists its own
-tasks with their own digests.
+:class:`ClientWork` is one client's build in one process: its job, its named
+inputs, and each exercise personalised once and shared by every task.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import hashlib
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from workbook import __version__
-from workbook.errors import Problem
+from markupsafe import Markup
 
-if TYPE_CHECKING:
-    from workbook.load.job import BuildContext, ClientJob
+from workbook.errors import Problem, SourceLocation
+from workbook.load.job import ClientJob
+from workbook.outputs.inputs import PROFILE_PARTS, ClientInputs
+from workbook.outputs.pack_safety import Assets
+from workbook.render import templating, urls
+from workbook.render.context import RenderContext
+from workbook.render.personalise import Personalised, RecordingAnswers
+from workbook.render.recording import Reader
 
-Made = tuple[dict[str, bytes], list[Problem]]
-_TEMPLATE_REF = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b")
+
+@dataclass(frozen=True)
+class PdfJob:
+    """A pack to be rendered: its HTML and the asset folders it may load from."""
+
+    html: str
+    assets: Assets
+    label: str = ""  # for progress lines, e.g. "jordan-rivera/packs/01-relationship.pdf"
+    bodies: tuple[tuple[str, str], ...] = ()  # (exercise file, its HTML): where a URL came from
+    layout: str = ""  # the pack layout's file, for problems found in no exercise
+
+    def where(self, url: str) -> str:
+        """The exercise file whose HTML holds a refused URL, else the pack layout."""
+        return next((path for path, html in self.bodies if url and url in html), self.layout)
+
+
+Files = dict[str, "bytes | PdfJob"]
+Made = tuple[Files, list[Problem]]
 
 
 @dataclass(frozen=True)
 class Task:
-    """One group of output files: a key unique within the client, its input digest, its maker."""
+    """One group of output files: a key unique within the client, and how to make them."""
 
     key: str
-    inputs: str
-    make: Callable[[], Made]
+    make: Callable[[Reader], Made]
 
 
 @dataclass(frozen=True)
 class Output:
-    """An output that plans its own tasks, so each file group is cached on its own inputs."""
+    """An output: its name and the function that plans its tasks for one client."""
 
     name: str
-    plan: Callable[[BuildContext, ClientJob], list[Task]]
+    plan: Callable[[ClientWork], list[Task]]
 
 
-def digest(*parts: Any) -> str:
-    """A stable digest of plain data (text, numbers, dates, dicts, lists, tuples).
-
-    ``repr`` of plain data is deterministic across processes as long as no set is
-    involved, and is several times faster than a canonical JSON dump.
-    """
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+# What an exercise's Jinja sees (DESIGN.md), as template variable → input name.
+EXERCISE_NAMES = {
+    "client": "client",
+    **{part: part for part in PROFILE_PARTS},
+    "firm": "firm",
+    "programme": "programme",
+    "today": "today",
+}
 
 
-def shared_file_digest(ctx: BuildContext, path: Path) -> str:
-    """``file_digest`` once per process: shared files (assets, the logo) do not change mid-build."""
-    memo: dict[Path, str] = ctx.memo.setdefault("file_digest", {})
-    if path not in memo:
-        memo[path] = file_digest(path)
-    return memo[path]
+@dataclass
+class ClientWork:
+    """One client's build in this process: the job, its inputs, and shared personalisations."""
 
+    job: ClientJob
+    ctx: RenderContext
+    inputs: ClientInputs
+    dry: bool = False  # `workbook check`: render everything, but no PDF
+    broken: frozenset[str] = frozenset()  # exercises already reported broken: not drawn
+    _personalised: dict[str, tuple[Personalised | None, list[Problem], dict[str, str]]] = field(
+        default_factory=dict
+    )
 
-def tree_digest(paths: Iterable[tuple[str, Path]]) -> str:
-    """Names and bytes of many files, in the order given."""
-    h = hashlib.blake2b(digest_size=16)
-    for name, path in paths:
-        h.update(name.encode("utf-8") + b"\0")
+    @property
+    def pdf(self) -> bool:
+        return self.inputs.pdf
+
+    def reader(self) -> Reader:
+        return Reader(self.inputs)
+
+    def exercise(self, eid: str, reader: Reader) -> tuple[Personalised | None, list[Problem]]:
+        """The exercise personalised for this client (once), its reads recorded on ``reader``."""
+        if eid in self.broken:
+            return None, []
+        if eid not in self._personalised:
+            own = self.reader()
+            exercise = own.get(f"exercise:{eid}")
+            view = self.job.stage_of(eid)
+            names = {**EXERCISE_NAMES, "stage": f"stage:{view.stage.id}"}
+            answers = RecordingAnswers(self.job.answers.values(), own)
+            context = own.context(names, answers=answers)
+            done, problems = self.ctx.personaliser.personalise(exercise, context)
+            self._personalised[eid] = (done, problems, dict(own.read))
+        result, problems, reads = self._personalised[eid]
+        reader.include(reads)
+        return result, problems
+
+    def render_page(self, reader: Reader, template: str, relative: str, **extra: Any) -> Made:
+        """A page from a layout: its inputs offered through the reader, its URLs checked."""
+        import jinja2
+
+        root = "../" * relative.count("/")
         try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\0missing"
-        h.update(len(data).to_bytes(8, "little") + data)
-    return h.hexdigest()
+            layout = reader.get(f"template:{template}")
+            context = reader.context(PAGE_NAMES, root=root, **extra)
+            html = templating.render_capped(layout, context)
+        except jinja2.TemplateError as exc:
+            return {}, [templating.template_problem(exc, self.ctx.template_path(template))]
+        bad = urls.unsafe_urls(html)
+        if bad:
+            return {}, [
+                Problem(
+                    SourceLocation(self.ctx.template_path(template)),
+                    f"the page {relative} has an unsafe address: {bad[0]}",
+                    "links may go to https:, mailto: or pages of the site; images and "
+                    "scripts must come from inside the site",
+                )
+            ]
+        return {relative: html.encode("utf-8")}, []
+
+    def body(self, personalised: Personalised, reader: Reader, medium: str = "screen") -> Markup:
+        """An exercise drawn for a medium, with the client's answers to it."""
+        values = reader.get(f"answers:{personalised.exercise.id}")
+        edition = reader.get("edition")
+        return Markup(personalised.html(edition=edition, values=values, medium=medium))
 
 
-def files_under(folder: Path) -> list[tuple[str, Path]]:
-    """Every regular file under ``folder`` (hidden names skipped), sorted, as (name, path)."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        found.append((rel.as_posix(), path))
-    return sorted(found)
-
-
-@functools.cache
-def tool_digest() -> str:
-    """The version and the code of the tool itself: new code may write different output."""
-    package = Path(__file__).resolve().parent.parent
-    sources = [(p.relative_to(package).as_posix(), p) for p in sorted(package.rglob("*.py"))]
-    return digest(__version__, tree_digest(sources))
-
-
-def template_files(ctx: BuildContext, name: str) -> list[tuple[str, Path]]:
-    """The template ``name`` and every template it extends, includes or imports.
-
-    A reference that is not a literal name (``{% include var %}``) makes every
-    template a dependency, which is safe.
-    """
-    memo: dict[str, list[tuple[str, Path]]] = ctx.memo.setdefault("template_files", {})
-    if name in memo:
-        return memo[name]
-    seen: dict[str, Path] = {}
-    todo = [name]
-    dynamic = False
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        path = next((d / current for d in ctx.template_dirs if (d / current).is_file()), None)
-        if path is None:
-            continue
-        seen[current] = path
-        source = path.read_text(encoding="utf-8", errors="replace")
-        if not _TEMPLATE_REF.search(source):
-            continue
-        refs = _references(source)
-        if None in refs:
-            dynamic = True
-            break
-        todo += [r for r in refs if r]
-    if dynamic:
-        seen = {}
-        for folder in reversed(ctx.template_dirs):
-            for rel, path in files_under(folder):
-                if not rel.startswith("assets/"):
-                    seen[rel] = path
-    memo[name] = sorted(seen.items())
-    return memo[name]
-
-
-_TAG = re.compile(r"\{%-?\s*(extends|include|import|from)\b(.*?)-?%\}", re.DOTALL)
-_LITERAL = re.compile(
-    r"""\s*(?:"([^"{}%]+)"|'([^'{}%]+)')\s*(?:ignore missing\s*)?"""
-    r"""(?:(?:with|without) context\s*)?(?:import\b.*|as\s+\w+\s*)?$""",
-    re.DOTALL,
-)
-
-
-def _references(source: str) -> list[str | None]:
-    """The templates a template pulls in, by name; None for one named by an expression.
-
-    A regex over the tags instead of a Jinja parse: the same answer for literal
-    names, several times faster, and anything else (a variable, a list, a tag it
-    cannot read) means "every template", which is safe.
-    """
-    refs: list[str | None] = []
-    for match in _TAG.finditer(source):
-        literal = _LITERAL.match(match.group(2))
-        refs.append((literal.group(1) or literal.group(2)) if literal else None)
-    return refs
-
-
-def template_digest(ctx: BuildContext, name: str) -> str:
-    """Digest of a page template and everything it pulls in, once per process."""
-    memo: dict[str, str] = ctx.memo.setdefault("template_digest", {})
-    if name not in memo:
-        memo[name] = tree_digest(template_files(ctx, name))
-    return memo[name]
-
-
-def template_mentions(ctx: BuildContext, name: str, word: str) -> bool:
-    """Whether a page template (with what it pulls in) mentions ``word`` at all.
-
-    Used to leave ``today`` out of a page's digest when no template can print it:
-    mentioning is a safe over-approximation of using.
-    """
-    memo: dict[tuple[str, str], bool] = ctx.memo.setdefault("template_mentions", {})
-    key = (name, word)
-    if key not in memo:
-        memo[key] = any(
-            word in p.read_text(encoding="utf-8", errors="replace")
-            for _, p in template_files(ctx, name)
-        )
-    return memo[key]
-
-
-def whole_job_task(
-    render: Callable[[BuildContext, ClientJob], Made], ctx: BuildContext, job: ClientJob
-) -> Task:
-    """A plain ``render`` output as one task: its digest covers the whole job and project."""
-    name = f"{render.__module__}.{render.__qualname__}"
-    fields = [(f.name, getattr(job, f.name)) for f in dataclasses.fields(job)]  # new ones too
-    inputs = digest(tool_digest(), ctx.shared, name, fields)
-    return Task(f"output:{name}", inputs, lambda: render(ctx, job))
-
-
-def run_tasks(tasks: Iterable[Task]) -> Made:
-    """Make every task and merge their files (no cache): what a full render is."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for task in tasks:
-        made, found = task.make()
-        files.update(made)
-        problems += found
-    return files, problems
+# What a page layout sees, as template variable → input name (``root`` and the page's
+# own values are added per page).
+PAGE_NAMES = {
+    "firm": "firm",
+    "client": "client",
+    **{part: part for part in PROFILE_PARTS},
+    "programme": "programme",
+    "stages": "stages",
+    "edition": "edition",
+    "lang": "lang",
+    "today": "today",
+    "logo": "logo",
+    "packs": "packs",
+}

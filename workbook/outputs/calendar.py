@@ -20,9 +20,10 @@ Choices, since DESIGN.md leaves them open:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from workbook.errors import Problem
-from workbook.load.job import BuildContext, ClientJob
+from workbook.outputs.base import ClientWork, Made, Output, Task
+from workbook.render.recording import Reader
 
 PRODID = "-//workbook//Coaching workbook//EN"
 
@@ -80,56 +81,65 @@ def _alarm(text: str) -> list[str]:
     ]
 
 
-def ics(job: ClientJob) -> str:
+def ics(client: dict[str, Any], firm: dict[str, Any], today: dt.date) -> str:
     """The whole calendar as text with CRLF line ends."""
-    client, firm = job.client, job.settings.firm
-    stamp = f"DTSTAMP:{job.today:%Y%m%d}T000000Z"
-    domain = f"{client.id}.{firm.id}@workbook"
+    coach = client["coach"]["name"]
+    stamp = f"DTSTAMP:{today:%Y%m%d}T000000Z"
+    domain = f"{client['id']}.{firm['id']}@workbook"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'Coaching with {client.coach.name} · {firm.name}')}",
+        "X-WR-CALNAME:" + escape_text(f"Coaching with {coach} · {firm['name']}"),
     ]
-    for n, session in enumerate(client.engagement.sessions, start=1):
-        summary = f"Coaching session with {client.coach.name}"
-        if session.focus:
-            summary += f": {session.focus}"
+    for n, session in enumerate(client["engagement"]["sessions"], start=1):
+        summary = f"Coaching session with {coach}"
+        if session["focus"]:
+            summary += f": {session['focus']}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:session-{n}.{domain}",
             stamp,
-            *_start_end(session.date),
+            *_start_end(session["date"]),
             f"SUMMARY:{escape_text(summary)}",
         ]
-        if session.focus:
-            lines.append(f"DESCRIPTION:{escape_text('Focus: ' + session.focus)}")
+        if session["focus"]:
+            lines.append(f"DESCRIPTION:{escape_text('Focus: ' + session['focus'])}")
         lines += [*_alarm(f"Tomorrow: {summary}"), "END:VEVENT"]
-    for goal in client.goals:
-        for n, milestone in enumerate(goal.milestones, start=1):
-            if milestone.due is None:
+    for goal in client["goals"]:
+        for n, milestone in enumerate(goal["milestones"], start=1):
+            if milestone["due"] is None:
                 continue
-            title = ("Done: " if milestone.done else "Milestone: ") + milestone.title
+            title = ("Done: " if milestone["done"] else "Milestone: ") + milestone["title"]
             lines += [
                 "BEGIN:VEVENT",
-                f"UID:milestone-{goal.id}-{n}.{domain}",
+                f"UID:milestone-{goal['id']}-{n}.{domain}",
                 stamp,
-                *_start_end(milestone.due),
+                *_start_end(milestone["due"]),
                 f"SUMMARY:{escape_text(title)}",
-                f"DESCRIPTION:{escape_text('Goal: ' + goal.title)}",
+                f"DESCRIPTION:{escape_text('Goal: ' + goal['title'])}",
                 "TRANSP:TRANSPARENT",
             ]
-            if not milestone.done:
-                lines += _alarm(f"Due tomorrow: {milestone.title}")
+            if not milestone["done"]:
+                lines += _alarm(f"Due tomorrow: {milestone['title']}")
             lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """The client's calendar file (skipped by ``--stage`` builds, which carry it over)."""
-    if job.only_stage is not None:
-        return {}, []
-    return {"calendar.ics": ics(job).encode("utf-8")}, []
+def render(reader: Reader) -> Made:
+    """The client's calendar file."""
+    text = ics(reader.get("client"), reader.get("firm"), reader.get("today"))
+    return {"calendar.ics": text.encode("utf-8")}, []
+
+
+def plan(work: ClientWork) -> list[Task]:
+    """The calendar (``--stage`` builds leave it as it was)."""
+    if work.job.only_stage is not None:
+        return []
+    return [Task("calendar:calendar.ics", render)]
+
+
+CALENDAR = Output("calendar", plan)

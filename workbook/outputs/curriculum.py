@@ -31,11 +31,13 @@ import yaml
 from workbook.build import writer
 from workbook.errors import Problem, SourceLocation, WorkbookError
 from workbook.load.environ import build_date
-from workbook.load.job import BuildContext
 from workbook.load.project import Project, load_project
 from workbook.load.sources import load_yaml_file
 from workbook.outputs import curriculum_pages as pages
 from workbook.render import sample
+from workbook.render.bytecode import bytecode_cache
+from workbook.render.context import RenderContext
+from workbook.render.templating import plain
 
 SOURCE = Path(".workbook") / "curriculum"
 HOOK = Path(__file__).with_name("curriculum_hook.py")
@@ -71,7 +73,7 @@ def theme_problem(project: Project) -> Problem | None:
     )
 
 
-def _problems(project: Project, ctx: BuildContext) -> list[Problem]:
+def _problems(project: Project, ctx: RenderContext) -> list[Problem]:
     """What stops the curriculum: settings, programmes and the exercises they use.
 
     Client profiles and the client site's page templates play no part in it, so
@@ -108,7 +110,9 @@ def _problems(project: Project, ctx: BuildContext) -> list[Problem]:
 
 def plan(project: Project, today: dt.date) -> tuple[dict[str, bytes], list[Problem]]:
     """Every file of the MkDocs project (relative to its folder), or the problems that stop it."""
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
+    ctx = RenderContext(
+        project.root, tuple(project.template_dirs), project.exercises, bytecode_cache()
+    )
     problems = _problems(project, ctx)
     if problems:
         return {}, problems
@@ -122,13 +126,12 @@ def plan(project: Project, today: dt.date) -> tuple[dict[str, bytes], list[Probl
     for eid in sorted(uses):
         first = uses[eid][0]
         context = sample.sample_context(project.settings.firm, first.programme, today)
-        page, found = ctx.personaliser.page(
-            project.exercises[eid], context, first.stage, edition="client", values={}
-        )
+        context["stage"] = plain(first.stage)
+        page, found = ctx.personaliser.personalise(project.exercises[eid], context)
         if page is None:
             problems += found
             continue
-        body = sample.mark_placeholders(page.html)
+        body = sample.mark_placeholders(page.html(edition="client", values={}))
         docs[f"exercises/{eid}.md"] = pages.exercise_page(project.exercises[eid], uses[eid], body)
     if problems:
         return {}, problems
@@ -142,7 +145,7 @@ def plan(project: Project, today: dt.date) -> tuple[dict[str, bytes], list[Probl
             docs[pages.stage_file(programme, number, stage)] = pages.stage_page(
                 programme, number, project.exercises
             )
-    css = ctx.asset("workbook.css")
+    css = ctx.assets.get("workbook.css")
     docs["assets/workbook-fields.css"] = pages.field_css(css.read_text("utf-8") if css else "")
     docs["assets/firm.css"] = pages.theme_css(firm.colours.primary, firm.colours.accent)
     files = {f"docs/{name}": text.encode("utf-8") for name, text in docs.items()}

@@ -8,95 +8,60 @@ boxes and empty tables, or the client's answers where there are any).
 Before anything is rendered, every exercise and the pack's HTML are checked
 for URLs that would reach outside the project (:mod:`workbook.pack_safety`);
 such content is a problem naming the exercise, and the client is not built.
-Packs whose inputs are unchanged are carried over from the previous output
-(:mod:`workbook.pack_cache`); the rest render in parallel
-(:mod:`workbook.pack_render`).
+Each pack is a task of its own, keyed on what it read like every output; the
+task returns the pack's HTML as a :class:`~workbook.outputs.base.PdfJob`, and
+the build renders it (:mod:`workbook.outputs.pack_render`) where it likes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from workbook.errors import Problem, SourceLocation
-from workbook.load.job import BuildContext, ClientJob, StageView
+from workbook.load.job import StageView
 from workbook.models import Exercise, Field
 from workbook.outputs import record
-from workbook.outputs.pack_cache import MANIFEST, PackCache, pack_key
-from workbook.outputs.pack_safety import Assets, scan_html, scan_markdown
+from workbook.outputs.base import PAGE_NAMES, ClientWork, Made, Output, PdfJob, Task
+from workbook.outputs.inputs import KIND_LABELS
+from workbook.outputs.pack_safety import scan_html, scan_markdown
 from workbook.render import templating
-from workbook.render.personalise import client_context
-from workbook.render.templating import plain
+from workbook.render.recording import Reader
 
 TEMPLATE = "pack.html"
-KIND_LABELS = {
-    "exercise": "Exercise",
-    "reflection": "Reflection",
-    "assessment": "Assessment",
-    "reading": "Reading",
-}
 _FIX = (
     "packs only load files from the project's asset folders: put the file in assets/ "
     "and write a relative path such as assets/diagram.png"
 )
 
 
-def pack_assets(ctx: BuildContext, job: ClientJob) -> tuple[Assets, str | None]:
-    """What packs may load (asset folders, the firm's logo) and the logo's URL in a pack."""
-    folders = (*(d / "assets" for d in ctx.template_dirs), ctx.root / "assets")
-    files: dict[str, Path] = {}
-    logo = job.settings.firm.logo
-    url = None
-    if logo:
-        path = (ctx.root / logo).resolve()
-        if path.is_relative_to(ctx.root.resolve()) and path.is_file():
-            url = f"assets/logo{path.suffix.lower()}"
-            files[url] = path
-    return Assets(folders, files), url
-
-
-def _template_path(ctx: BuildContext) -> Path:
-    return next(
-        (d / TEMPLATE for d in ctx.template_dirs if (d / TEMPLATE).is_file()),
-        ctx.template_dirs[0] / TEMPLATE if ctx.template_dirs else Path(TEMPLATE),
-    )
-
-
 class _Stages:
-    """Each released stage's exercises, personalised and drawn for print, with their problems."""
+    """The stages of one pack, their exercises personalised and drawn for print."""
 
-    def __init__(self, ctx: BuildContext, job: ClientJob, views: list[StageView]) -> None:
+    def __init__(self, work: ClientWork, reader: Reader, views: list[StageView]) -> None:
         self.problems: list[Problem] = []
-        self.bodies: dict[str, str] = {}  # exercise id → print HTML (to locate refused URLs)
+        self.bodies: list[tuple[str, str]] = []  # (exercise file, print HTML): to locate URLs
         self.fields: list[tuple[Exercise, Field]] = []
-        context = client_context(
-            job.client, job.settings.firm, job.programme, job.answers, job.today
-        )
-        self.stages = [self._stage(ctx, job, view, context) for view in views]
+        stages = reader.get("stages")
+        self.stages = [self._stage(work, reader, view, stages[view.number - 1]) for view in views]
 
     def _stage(
-        self, ctx: BuildContext, job: ClientJob, view: StageView, context: dict[str, Any]
+        self, work: ClientWork, reader: Reader, view: StageView, stage: dict[str, Any]
     ) -> dict[str, Any]:
         exercises = []
         for eid in view.stage.exercises:
-            exercise = job.exercises[eid]
-            page, found = ctx.personaliser.page(
-                exercise,
-                context,
-                view.stage,
-                edition=job.edition,
-                values=job.answers.for_exercise(eid),
-                medium="print",
-            )
-            if page is None:
+            done, found = work.exercise(eid, reader)
+            if done is None:
                 self.problems += found
                 continue
-            self._check(exercise, page.text, page.html)
-            self.bodies[eid] = page.html
-            self.fields += [(exercise, f) for f in page.fields]
+            exercise = done.exercise
+            html = work.body(done, reader, medium="print")
+            self._check(exercise, done.text, html)
+            self.bodies.append((str(exercise.path), html))
+            self.fields += [(exercise, f) for f in done.fields]
             exercises.append(
                 {
                     "id": eid,
@@ -105,16 +70,10 @@ class _Stages:
                     "minutes": exercise.minutes,
                     "summary": exercise.summary,
                     "anchor": f"ex-{view.slug}-{eid}",
-                    "body": Markup(page.html),
+                    "body": html,
                 }
             )
-        return {
-            **plain(view.stage),
-            "number": view.number,
-            "slug": view.slug,
-            "anchor": f"stage-{view.slug}",
-            "exercises": exercises,
-        }
+        return {**stage, "anchor": f"stage-{view.slug}", "exercises": exercises}
 
     def _check(self, exercise: Exercise, text: str, html: str) -> None:
         """The Markdown names the line; its HTML is checked too, in case a drawing slipped."""
@@ -149,136 +108,101 @@ def _contents(stages: list[dict[str, Any]], engagement: bool) -> list[dict[str, 
     return entries
 
 
+def _front(
+    client: dict[str, Any],
+    programme: dict[str, Any],
+    stages: list[dict[str, Any]],
+    engagement: bool,
+) -> dict[str, Any]:
+    """The cover's words: which pack this is, and for whom."""
+    if engagement:
+        return {
+            "kind": "engagement",
+            "eyebrow": programme["title"],
+            "title": "Your coaching engagement",
+            "subtitle": f"The record of {client['name']}'s coaching engagement",
+            "summary": "Your agreement, goals, milestones, answers and progress, in one place.",
+        }
+    stage = stages[0]
+    return {
+        "kind": "stage",
+        "eyebrow": f"Stage {stage['number']} of {len(programme['stages'])}",
+        "title": stage["title"],
+        "subtitle": f"{stage['title']}: workbook pack for {client['name']}",
+        "summary": stage.get("summary"),
+    }
+
+
 def pack_html(
-    ctx: BuildContext,
-    job: ClientJob,
+    work: ClientWork,
+    reader: Reader,
     stages: list[dict[str, Any]],
     *,
     engagement: bool,
-    logo: str | None,
     progress: list[Markup] | None = None,
 ) -> str:
     """One pack's HTML: a stage pack (one stage) or the engagement pack (every released one)."""
-    client = job.client
-    if engagement:
-        pack = {
-            "kind": "engagement",
-            "eyebrow": job.programme.title,
-            "title": "Your coaching engagement",
-            "subtitle": f"The record of {client.name}'s coaching engagement",
-            "summary": "Your agreement, goals, milestones, answers and progress, in one place.",
-        }
-    else:
-        stage = stages[0]
-        pack = {
-            "kind": "stage",
-            "eyebrow": f"Stage {stage['number']} of {len(job.programme.stages)}",
-            "title": stage["title"],
-            "subtitle": f"{stage['title']}: workbook pack for {client.name}",
-            "summary": stage.get("summary"),
-        }
+    pack = _front(reader.get("client"), reader.get("programme"), stages, engagement)
     pack.update(stages=stages, contents=_contents(stages, engagement), progress=progress or [])
-    return ctx.template(TEMPLATE).render(
-        firm=plain(job.settings.firm),
-        client=plain(client),
-        coach=plain(client.coach),
-        sponsor=plain(client.sponsor),
-        goals=plain(client.goals),
-        engagement=plain(client.engagement),
-        programme=plain(job.programme),
-        edition=job.edition,
-        lang=job.language,
-        today=job.today,
-        paper="letter" if job.settings.paper.lower() == "letter" else "A4",
-        logo=logo,
-        pack=pack,
+    layout = reader.get(f"template:{TEMPLATE}")
+    context = reader.context(
+        {**PAGE_NAMES, "paper": "paper"}, logo=work.inputs.pack_logo(reader), pack=pack
     )
+    return templating.render_capped(layout, context)
 
 
-def _where(ctx: BuildContext, job: ClientJob, bodies: dict[str, str], url: str) -> Path:
-    """The exercise whose HTML holds a refused URL, else the pack template."""
-    for eid, html in bodies.items():
-        if url and url in html:
-            return job.exercises[eid].path
-    return _template_path(ctx)
-
-
-def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every pack of one client, or the problems that stop them (nothing when ``--no-pdf``)."""
-    if not ctx.pdf:
-        return {}, []
-    views = [
-        v
-        for v in job.stages
-        if v.released and (job.only_stage is None or v.stage.id == job.only_stage)
-    ]
-    if not views:
-        return {}, []
-    built = _Stages(ctx, job, views)
+def render(work: ClientWork, views: list[StageView], name: str, reader: Reader) -> Made:
+    """One pack of one client: its HTML checked, handed on to be rendered as a PDF."""
+    engagement = name == "packs/engagement.pdf"
+    built = _Stages(work, reader, views)
     if built.problems:
         return {}, built.problems
-    assets, logo = pack_assets(ctx, job)
-    plans: list[tuple[str, str]] = []
-    template = _template_path(ctx)
+    layout = work.ctx.template_path(TEMPLATE)
     try:
-        for view, stage in zip(views, built.stages, strict=True):
-            html = pack_html(ctx, job, [stage], engagement=False, logo=logo)
-            plans.append((f"packs/{view.slug}.pdf", html))
-        if job.only_stage is None:
-            series = record.rating_series(built.fields, job.answers)
-            colour = job.settings.firm.colours.primary
-            charts = [record.progress_chart(s, colour) for s in series]
-            html = pack_html(ctx, job, built.stages, engagement=True, logo=logo, progress=charts)
-            plans.append(("packs/engagement.pdf", html))
+        progress = None
+        if engagement:
+            series = record.rating_series(built.fields, reader.get("history"))
+            colour = reader.get("firm")["colours"]["primary"]
+            progress = [record.progress_chart(s, colour) for s in series]
+        html = pack_html(work, reader, built.stages, engagement=engagement, progress=progress)
     except jinja2.TemplateError as exc:
-        return {}, [templating.template_problem(exc, template)]
+        return {}, [templating.template_problem(exc, layout)]
     problems = [
-        Problem(SourceLocation(template), f"{what} (in the pack layout)", _FIX)
-        for what in dict.fromkeys(w for _, html in plans for w in scan_html(html))
+        Problem(SourceLocation(layout), f"{what} (in the pack layout)", _FIX)
+        for what in dict.fromkeys(scan_html(html))
     ]
-    if problems or ctx.dry:
+    if problems or work.dry:
         return {}, problems
-    return _render_plans(ctx, job, plans, assets, built.bodies)
+    job = PdfJob(
+        html,
+        work.inputs.pack_assets,
+        label=f"{work.job.client.id}/{name}",
+        bodies=tuple(built.bodies),
+        layout=str(layout),
+    )
+    return {name: job}, []
 
 
-def _render_plans(
-    ctx: BuildContext,
-    job: ClientJob,
-    plans: list[tuple[str, str]],
-    assets: Assets,
-    bodies: dict[str, str],
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """Carry over unchanged packs, render the rest, and record what each was made from."""
-    from workbook.outputs.pack_render import RENDER_OPTIONS, RenderTask
+def plan(work: ClientWork) -> list[Task]:
+    """A task per released stage's pack, and one for the engagement pack."""
+    if not work.pdf:
+        return []
+    views = list(work.job.released)
+    tasks = [
+        Task(
+            f"pack:packs/{v.slug}.pdf",
+            functools.partial(render, work, [v], f"packs/{v.slug}.pdf"),
+        )
+        for v in views
+    ]
+    if views and work.job.only_stage is None:
+        tasks.append(
+            Task(
+                "pack:packs/engagement.pdf",
+                functools.partial(render, work, views, "packs/engagement.pdf"),
+            )
+        )
+    return tasks
 
-    cache = PackCache.load(ctx.out / job.client.id if ctx.out else None)
-    if job.only_stage is not None:  # the other packs are carried over, so are their records
-        cache.records.update(cache.previous)
-    files: dict[str, bytes] = {}
-    tasks = []
-    keys = {}
-    for name, html in plans:
-        keys[name] = pack_key(html, RENDER_OPTIONS)
-        previous = cache.lookup(name, keys[name], assets.digest)
-        if previous is not None:
-            files[name] = previous
-        else:
-            tasks.append(RenderTask(name, html, assets, job.client.id))
-    problems = []
-    for result in ctx.packs.run(tasks):
-        if result.pdf is None:
-            for why in result.refused:
-                problems.append(
-                    Problem(
-                        SourceLocation(_where(ctx, job, bodies, result.url)),
-                        f"{result.name} cannot be made: {why}",
-                        _FIX,
-                    )
-                )
-            continue
-        files[result.name] = result.pdf
-        cache.record(result.name, keys[result.name], result.fetched, result.pdf, result.pages)
-    if problems:
-        return {}, problems
-    files[MANIFEST] = cache.dump()
-    return files, []
+
+PACKS = Output("packs", plan)

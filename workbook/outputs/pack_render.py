@@ -26,6 +26,7 @@ from workbook.outputs.pack_safety import BASE_URL, Assets, clean_links, url_prob
 # Tagged PDF (structure for screen readers and reflow) is on; fonts are always embedded
 # (subset) by WeasyPrint, so text stays selectable and looks the same everywhere.
 RENDER_OPTIONS: dict[str, object] = {"pdf_tags": True}
+MAX_PAGES = 400  # a pack longer than this is an output bomb, not a workbook
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -117,6 +118,9 @@ def render_pdf(task: RenderTask) -> RenderResult:
     try:
         html = weasyprint.HTML(string=task.html, base_url=BASE_URL, url_fetcher=fetcher)
         document = html.render(**RENDER_OPTIONS)
+        if len(document.pages) > MAX_PAGES:
+            why = f"it would have {len(document.pages):,} pages, more than the {MAX_PAGES} allowed"
+            return RenderResult(task.name, None, refused=(why,))
         refused = clean_links(document.pages)
         if refused:
             return RenderResult(task.name, None, refused=tuple(refused))

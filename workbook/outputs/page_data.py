@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook.load.job import ClientJob
-
 
 def answered(value: Any) -> bool:
     """Whether a value counts as an answer: some text, a number, a tick, a score, a cell."""
@@ -34,15 +32,16 @@ def complete(value: Any, items: int | None) -> bool:
 
 
 def summary_data(
-    job: ClientJob,
     stages: dict[str, list[str]],
     fields: dict[str, list[str]],
     items: dict[str, int],
+    dated: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """For home and stage pages: stages → exercises → field keys, and what is imported.
 
     ``items`` gives the number of statements of each rating, so a rating with
-    some statements scored counts as started, not complete.
+    some statements scored counts as started, not complete; ``dated`` holds the
+    imported answers (``exercise/field`` → value and ``updated``).
     """
     keys = {k for eid in fields for k in fields[eid]}
     return {
@@ -51,23 +50,23 @@ def summary_data(
         "items": {k: n for k, n in sorted(items.items()) if k in keys},
         "imported": {
             k: {
-                "updated": a.updated,
-                "answered": answered(a.value),
-                "complete": complete(a.value, items.get(k)),
+                "updated": a["updated"],
+                "answered": answered(a["value"]),
+                "complete": complete(a["value"], items.get(k)),
             }
-            for k, a in sorted(job.answers.current.items())
+            for k, a in sorted(dated.items())
             if k in keys
         },
     }
 
 
 def exercise_data(
-    job: ClientJob, exercise: str, keys: list[str], items: dict[str, int]
+    exercise: str, keys: list[str], items: dict[str, int], dated: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """For an exercise page: its field keys and the imported answers with their times."""
     return {
         "exercise": exercise,
         "exercises": {exercise: keys},
         "items": {k: n for k, n in sorted(items.items()) if k in keys},
-        "imported": job.answers.dated_for_exercise(exercise),
+        "imported": dated,
     }

@@ -13,42 +13,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import jinja2
-
-from workbook.errors import Problem
-from workbook.load.answers import Answer
-from workbook.load.job import BuildContext, ClientJob
-from workbook.models import Field
-from workbook.outputs.site import _logo_name, _template_path
-from workbook.render import charts, templating
+from workbook.load.answers import Answer, Answers
+from workbook.models import Field, Programme
+from workbook.outputs.base import ClientWork, Made, Output, Task
+from workbook.render import charts
 from workbook.render.client_fields import KnownField, client_fields
-from workbook.render.templating import plain
+from workbook.render.recording import Reader
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def goals_view(job: ClientJob) -> list[dict[str, Any]]:
+def goals_view(goals: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     """Each goal with its milestones marked done, overdue (due before today) or due."""
     out = []
-    for goal in job.client.goals:
+    for goal in goals:
         milestones = []
-        for m in goal.milestones:
-            if m.done:
+        for m in goal["milestones"]:
+            if m["done"]:
                 status = "done"
-            elif m.due is None:
+            elif m["due"] is None:
                 status = "open"
-            elif m.due < job.today:
+            elif m["due"] < today:
                 status = "overdue"
             else:
                 status = "due"
-            milestones.append({"title": m.title, "due": m.due, "done": m.done, "status": status})
+            milestones.append({**m, "status": status})
         out.append(
             {
-                "id": goal.id,
-                "title": goal.title,
-                "measures": list(goal.measures),
+                "id": goal["id"],
+                "title": goal["title"],
+                "measures": list(goal["measures"]),
                 "milestones": milestones,
                 "done": sum(1 for m in milestones if m["status"] == "done"),
                 "overdue": sum(1 for m in milestones if m["status"] == "overdue"),
@@ -57,12 +53,9 @@ def goals_view(job: ClientJob) -> list[dict[str, Any]]:
     return out
 
 
-def sessions_view(job: ClientJob) -> dict[str, Any]:
+def sessions_view(sessions: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
     """Sessions before today are held; the rest are to come."""
-    items = [
-        {"date": s.date, "focus": s.focus, "held": _day(s.date) < job.today}
-        for s in job.client.engagement.sessions
-    ]
+    items = [{**s, "held": _day(s["date"]) < today} for s in sessions]
     return {
         "list": items,
         "held": sum(1 for s in items if s["held"]),
@@ -85,7 +78,7 @@ def _label(when: dt.datetime) -> str:
 
 
 def history_charts(
-    job: ClientJob, fields: dict[str, KnownField], titles: dict[str, str]
+    answers: Answers, fields: dict[str, KnownField], titles: dict[str, str]
 ) -> list[dict[str, Any]]:
     """A line per rating answered at more than one time (across the kept answers files)."""
     charts_out = []
@@ -93,7 +86,7 @@ def history_charts(
         if known.field.kind != "rating":
             continue
         seen: dict[str, Answer] = {}
-        for answer in job.answers.history.get(key, []):
+        for answer in answers.history.get(key, []):
             seen.setdefault(answer.updated, answer)
         points = []
         for answer in sorted(seen.values(), key=lambda a: a.when):
@@ -121,23 +114,26 @@ def history_charts(
     return charts_out
 
 
-def tracked_groups(job: ClientJob) -> dict[str, list[str]]:
+def tracked_groups(programme: Programme, tracks_of: dict[str, str]) -> dict[str, list[str]]:
     """Exercises of the programme by their ``tracks:`` value, in programme order."""
     groups: dict[str, list[str]] = {}
-    for stage in job.programme.stages:
+    for stage in programme.stages:
         for eid in stage.exercises:
-            tracks = job.exercises[eid].tracks
+            tracks = tracks_of.get(eid)
             if tracks:
                 groups.setdefault(tracks, []).append(eid)
     return {k: v for k, v in groups.items() if len(v) > 1}
 
 
 def series_charts(
-    job: ClientJob, fields: dict[str, KnownField], titles: dict[str, str]
+    answers: Answers,
+    groups: dict[str, list[str]],
+    fields: dict[str, KnownField],
+    titles: dict[str, str],
 ) -> list[dict[str, Any]]:
     """Repeated self-assessments: each statement, scored in each exercise of the series."""
     out = []
-    for tracks, eids in sorted(tracked_groups(job).items()):
+    for tracks, eids in sorted(groups.items()):
         ratings: dict[str, list[KnownField]] = {}
         for eid in eids:
             for known in sorted(fields.values(), key=lambda k: k.order):
@@ -149,8 +145,8 @@ def series_charts(
             first = members[0].field
             items = {i.key: i.text for m in reversed(members) for i in m.field.items}
             order = list(dict.fromkeys([i.key for i in first.items] + list(items)))
-            answers = [job.answers.current.get(m.key) for m in members]
-            values = [a.value if a and isinstance(a.value, dict) else {} for a in answers]
+            given = [answers.current.get(m.key) for m in members]
+            values = [a.value if a and isinstance(a.value, dict) else {} for a in given]
             names = [titles[m.exercise] for m in members]
             rows = [
                 charts.Bars(
@@ -165,7 +161,7 @@ def series_charts(
                     "total": (_total(m.field, v) or (None, 0))[0],
                     "maximum": int(m.field.attrs["scale"]) * len(m.field.items),
                 }
-                for name, a, v, m in zip(names, answers, values, members, strict=True)
+                for name, a, v, m in zip(names, given, values, members, strict=True)
             ]
             title = f"{titles[members[0].exercise]}: each statement, first and repeated"
             answered = any(values)
@@ -192,40 +188,44 @@ def series_charts(
     return out
 
 
-def render(ctx: BuildContext, job: ClientJob) -> tuple[dict[str, bytes], list[Problem]]:
-    """The client's progress page (skipped by ``--stage`` builds, which carry it over)."""
-    if job.only_stage is not None:
-        return {}, []
-    tracked = {e for eids in tracked_groups(job).values() for e in eids}
+def render(work: ClientWork, reader: Reader) -> Made:
+    """The client's progress page: goals, sessions and every charted score."""
+    job = work.job
+    answers: Answers = reader.get("history")
+    groups = tracked_groups(job.programme, reader.get("tracks"))
+    reader.note("programme")
+    tracked = {e for eids in groups.values() for e in eids}
     repeated = {
         key.split("/", 1)[0]
-        for key, items in job.answers.history.items()
+        for key, items in answers.history.items()
         if len({a.updated for a in items}) > 1
     }
     wanted = (tracked | repeated) & set(job.exercises)
-    fields, problems = client_fields(ctx, job, only=wanted) if wanted else ({}, [])
+    fields, problems = client_fields(
+        job.programme, lambda eid: work.exercise(eid, reader), only=wanted
+    )
     if problems:
         return {}, problems
-    titles = {eid: ex.title for eid, ex in job.exercises.items()}
-    client = job.client
-    context = {
-        "firm": plain(job.settings.firm),
-        "client": plain(client),
-        "coach": plain(client.coach),
-        "programme": plain(job.programme),
-        "edition": job.edition,
-        "lang": job.language,
-        "today": job.today,
-        "logo": _logo_name(job),
-        "root": "",
-        "page_title": "Your progress",
-        "goals": goals_view(job),
-        "sessions": sessions_view(job),
-        "history": history_charts(job, fields, titles),
-        "series": series_charts(job, fields, titles),
-    }
-    try:
-        html = ctx.template("progress.html").render(context)
-    except jinja2.TemplateError as exc:
-        return {}, [templating.template_problem(exc, _template_path(ctx, "progress.html"))]
-    return {"progress.html": html.encode("utf-8")}, []
+    titles = {eid: reader.get(f"exercise:{eid}").title for eid in sorted(wanted)}
+    client = reader.get("client")
+    today = reader.get("today")
+    return work.render_page(
+        reader,
+        "progress.html",
+        "progress.html",
+        page_title="Your progress",
+        goals=goals_view(client["goals"], today),
+        sessions=sessions_view(client["engagement"]["sessions"], today),
+        history=history_charts(answers, fields, titles),
+        series=series_charts(answers, groups, fields, titles),
+    )
+
+
+def plan(work: ClientWork) -> list[Task]:
+    """The progress page (``--stage`` builds leave it as it was)."""
+    if work.job.only_stage is not None:
+        return []
+    return [Task("page:progress.html", lambda reader: render(work, reader))]
+
+
+PROGRESS = Output("progress", plan)

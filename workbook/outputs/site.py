@@ -1,339 +1,163 @@
 """The client's workbook site: home, one page per released stage and per exercise, assets.
 
 Every link is relative (``root`` is the way back to the client's folder from a
-page), so the site works from ``file://``, from a zip and from any host.
+page), so the site works from ``file://``, from a zip and from any host. Each
+page is a task that reads its inputs through the reader: an exercise's body
+edit rebuilds that exercise's page, its stage page and home (which count its
+fields), and nothing else.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from pathlib import Path
 from typing import Any
 
-import jinja2
-from markupsafe import Markup
-
-from workbook.errors import Problem, SourceLocation
-from workbook.load.job import BuildContext, ClientJob, StageView
-from workbook.models import Exercise
+from workbook.errors import Problem
+from workbook.load.job import StageView
 from workbook.outputs import page_data
-from workbook.outputs.base import (
-    Made,
-    Output,
-    Task,
-    digest,
-    files_under,
-    run_tasks,
-    shared_file_digest,
-    template_digest,
-    template_mentions,
-    tool_digest,
-    tree_digest,
-)
-from workbook.render import templating, urls
-from workbook.render.personalise import Page, client_context
-from workbook.render.templating import plain
-
-_INCLUDES = re.compile(r"\{%-?\s*(?:include|import|from|extends)\b")
-KIND_LABELS = {
-    "exercise": "Exercise",
-    "reflection": "Reflection",
-    "assessment": "Assessment",
-    "reading": "Reading",
-}
+from workbook.outputs.base import ClientWork, Made, Output, Task
+from workbook.render.recording import Reader
 
 
-def theme_css(job: ClientJob) -> bytes:
+def theme_css(colours: dict[str, str]) -> bytes:
     """The firm's colours as CSS custom properties (kept out of the HTML for a strict CSP)."""
-    c = job.settings.firm.colours
-    return f":root {{\n  --primary: {c.primary};\n  --accent: {c.accent};\n}}\n".encode()
+    return (
+        f":root {{\n  --primary: {colours['primary']};\n  --accent: {colours['accent']};\n}}\n"
+    ).encode()
 
 
-def _exercise_view(job: ClientJob, view: StageView, eid: str) -> dict[str, Any]:
-    ex = job.exercises[eid]
-    return {
-        "id": ex.id,
-        "title": ex.title,
-        "kind": ex.kind,
-        "kind_label": KIND_LABELS[ex.kind],
-        "minutes": ex.minutes,
-        "summary": ex.summary,
-        "href": f"{view.slug}/{ex.id}.html",
-        "file": f"{ex.id}.html",
-    }
+def _fields(
+    work: ClientWork, reader: Reader, views: list[StageView]
+) -> tuple[dict[str, list[str]], dict[str, int], dict[str, dict[str, Any]], list[Problem]]:
+    """The field keys, rating sizes and imported answers of the exercises a summary counts."""
+    fields: dict[str, list[str]] = {}
+    items: dict[str, int] = {}
+    dated: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for view in views:
+        for eid in view.stage.exercises:
+            done, found = work.exercise(eid, reader)
+            problems += found
+            if done is None:
+                continue
+            fields[eid] = done.keys()
+            items.update(done.rating_items())
+            dated.update(reader.get(f"dated:{eid}"))
+    return fields, items, dated, problems
 
 
-def _stage_view(job: ClientJob, view: StageView) -> dict[str, Any]:
-    exercises = [_exercise_view(job, view, e) for e in view.stage.exercises]
-    minutes = sum(e["minutes"] or 0 for e in exercises)
-    return {
-        **plain(view.stage),
-        "number": view.number,
-        "slug": view.slug,
-        "status": view.status,
-        "released": view.released,
-        "href": f"{view.slug}/index.html",
-        "exercises": exercises,
-        "minutes": minutes,
-    }
+def summary_page(
+    work: ClientWork,
+    views: list[StageView],
+    template: str,
+    relative: str,
+    reader: Reader,
+    **extra: Any,
+) -> Made:
+    """Home or a stage page: what it lists, and the counts of what was answered."""
+    fields, items, dated, problems = _fields(work, reader, views)
+    if problems:
+        return {}, problems
+    released = {v.slug: list(v.stage.exercises) for v in views}
+    data = page_data.summary_data(released, fields, items, dated)
+    return work.render_page(reader, template, relative, page_data=data, **extra)
 
 
-def plan(ctx: BuildContext, job: ClientJob) -> list[Task]:
-    """One task per page and per asset, each keyed by a digest of what it reads.
+def stage_page(work: ClientWork, view: StageView, reader: Reader) -> Made:
+    stage = reader.get("stages")[view.number - 1]
+    return summary_page(
+        work,
+        [view],
+        "stage.html",
+        f"{view.slug}/index.html",
+        reader,
+        stage=stage,
+        page_title=stage["title"],
+    )
 
-    Every page sees ``common`` (the profile, the programme, every stage with its
-    exercises' front matter, the firm, the edition); an exercise page also reads
-    its exercise's Markdown and the answers it shows. So an exercise's body edit
-    rebuilds that exercise's pages alone, and a profile edit that client alone.
-    """
-    client = job.client
-    stages = [_stage_view(job, v) for v in job.stages]
-    common = {
-        "firm": plain(job.settings.firm),
-        "client": plain(client),
-        "coach": plain(client.coach),
-        "sponsor": plain(client.sponsor),
-        "goals": plain(client.goals),
-        "engagement": plain(client.engagement),
-        "programme": plain(job.programme),
-        "stages": stages,
-        "edition": job.edition,
-        "lang": job.language,
-        "today": job.today,
-        "logo": _logo_name(job),
-        "packs": ctx.pdf,  # link the printable packs (outputs/pack.py) unless --no-pdf
-    }
-    base = digest(tool_digest(), {k: v for k, v in common.items() if k != "today"})
-    context_memo: list[dict[str, Any]] = []
 
-    def context() -> dict[str, Any]:
-        """The exercises' Jinja context, made once per client and only when needed."""
-        if not context_memo:
-            context_memo.append(
-                client_context(client, job.settings.firm, job.programme, job.answers, job.today)
-            )
-        return context_memo[0]
+def exercise_page(work: ClientWork, view: StageView, index: int, reader: Reader) -> Made:
+    stage = reader.get("stages")[view.number - 1]
+    exercises = stage["exercises"]
+    shown = exercises[index]
+    done, problems = work.exercise(shown["id"], reader)
+    if done is None:
+        return {}, problems
+    dated = reader.get(f"dated:{shown['id']}")
+    data = page_data.exercise_data(shown["id"], done.keys(), done.rating_items(), dated)
+    return work.render_page(
+        reader,
+        "exercise.html",
+        f"{view.slug}/{shown['id']}.html",
+        stage=stage,
+        exercise=shown,
+        body=work.body(done, reader),
+        page_title=shown["title"],
+        previous=exercises[index - 1] if index else None,
+        next=exercises[index + 1] if index + 1 < len(exercises) else None,
+        page_data=data,
+    )
 
-    def page_inputs(template: str, *parts: Any) -> str:
-        today = job.today if template_mentions(ctx, template, "today") else None
-        return digest(base, template, template_digest(ctx, template), today, parts)
 
-    def page(template: str, relative: str, root: str, **extra: Any) -> Made:
-        try:
-            html = templating.render_capped(
-                ctx.template(template), {**common, "root": root, **extra}
-            )
-        except jinja2.TemplateError as exc:
-            return {}, [templating.template_problem(exc, _template_path(ctx, template))]
-        bad = urls.unsafe_urls(html)
-        if bad:
-            return {}, [
-                Problem(
-                    SourceLocation(_template_path(ctx, template)),
-                    f"the page {relative} has an unsafe address: {bad[0]}",
-                    "links may go to https:, mailto: or pages of the site; images and "
-                    "scripts must come from inside the site",
-                )
-            ]
-        return {relative: html.encode("utf-8")}, []
-
-    personalised: dict[str, tuple[Page | None, list[Problem]]] = {}
-
-    def personalise(eid: str, view: StageView) -> tuple[Page | None, list[Problem]]:
-        """One exercise for this client, once: its page and the summary pages need it."""
-        if eid not in personalised:
-            values = job.answers.for_exercise(eid)
-            personalised[eid] = ctx.personaliser.page(
-                job.exercises[eid], context(), view.stage, edition=job.edition, values=values
-            )
-        return personalised[eid]
-
-    def field_lists(slugs: list[StageView]) -> tuple[dict[str, list[str]], dict[str, int]]:
-        """Each exercise's field keys and each rating's statement count, for the counts."""
-        fields: dict[str, list[str]] = {}
-        items: dict[str, int] = {}
-        for view in slugs:
-            for eid in view.stage.exercises:
-                result, _ = personalise(eid, view)
-                if result is None:
-                    continue
-                fields[eid] = [f"{eid}/{f.id}" for f in result.fields]
-                items.update(
-                    {f"{eid}/{f.id}": len(f.items) for f in result.fields if f.kind == "rating"}
-                )
-        return fields, items
-
-    def summary_page(
-        template: str, relative: str, root: str, shown: list[StageView], **extra: Any
-    ) -> Made:
-        fields, items = field_lists(shown)
-        released = {v.slug: list(v.stage.exercises) for v in shown}
-        data = page_data.summary_data(job, released, fields, items)
-        return page(template, relative, root, page_data=data, **extra)
-
-    def summary_inputs(shown: list[StageView]) -> str:
-        """A summary page counts its exercises' fields and shows what was imported."""
-        counted = [e for v in shown for e in v.stage.exercises]
-        answers = sorted(
-            (k, a.updated, repr(a.value))
-            for k, a in job.answers.current.items()
-            if k.split("/", 1)[0] in counted
-        )
-        return digest([exercise_inputs(ctx, job, job.exercises[e]) for e in counted], answers)
-
-    released_views = [
-        v
-        for v in job.stages
-        if v.released and not (job.only_stage and v.stage.id != job.only_stage)
-    ]
-
-    def exercise_page(view: StageView, stage: dict[str, Any], i: int, relative: str) -> Made:
-        exercises = stage["exercises"]
-        ex_view = exercises[i]
-        exercise = job.exercises[ex_view["id"]]
-        result, found = personalise(exercise.id, view)
-        if result is None:
-            return {}, found
-        keys = [f"{exercise.id}/{f.id}" for f in result.fields]
-        items = {f"{exercise.id}/{f.id}": len(f.items) for f in result.fields if f.kind == "rating"}
-        return page(
-            "exercise.html",
-            relative,
-            "../",
-            stage=stage,
-            exercise=ex_view,
-            body=Markup(result.html),
-            page_title=exercise.title,
-            previous=exercises[i - 1] if i else None,
-            next=exercises[i + 1] if i + 1 < len(exercises) else None,
-            page_data=page_data.exercise_data(job, exercise.id, keys, items),
-        )
-
+def plan(work: ClientWork) -> list[Task]:
+    """One task per page and per asset."""
+    job = work.job
+    views = list(job.released)
     tasks: list[Task] = []
     if job.only_stage is None:
         tasks.append(
             Task(
                 "page:index.html",
-                page_inputs("home.html", summary_inputs(released_views)),
-                lambda: summary_page(
-                    "home.html", "index.html", "", released_views, page_title="Your workbook"
-                ),
-            )
-        )
-    for view, stage in zip(job.stages, stages, strict=True):
-        if not view.released or (job.only_stage and view.stage.id != job.only_stage):
-            continue
-        relative = f"{view.slug}/index.html"
-        tasks.append(
-            Task(
-                f"page:{relative}",
-                page_inputs("stage.html", view.slug, summary_inputs([view])),
                 functools.partial(
                     summary_page,
-                    "stage.html",
-                    relative,
-                    "../",
-                    [view],
-                    stage=stage,
-                    page_title=stage["title"],
+                    work,
+                    views,
+                    "home.html",
+                    "index.html",
+                    page_title="Your workbook",
                 ),
             )
         )
-        for i, ex_view in enumerate(stage["exercises"]):
-            exercise = job.exercises[ex_view["id"]]
-            relative = f"{view.slug}/{exercise.id}.html"
-            inputs = page_inputs(
-                "exercise.html",
-                view.slug,
-                exercise_inputs(ctx, job, exercise),
-            )
+    for view in views:
+        tasks.append(
+            Task(f"page:{view.slug}/index.html", functools.partial(stage_page, work, view))
+        )
+        for i, eid in enumerate(view.stage.exercises):
             tasks.append(
                 Task(
-                    f"page:{relative}",
-                    inputs,
-                    functools.partial(exercise_page, view, stage, i, relative),
+                    f"page:{view.slug}/{eid}.html",
+                    functools.partial(exercise_page, work, view, i),
                 )
             )
     if job.only_stage is None:
-        tasks += _asset_tasks(ctx, job)
+        tasks += asset_tasks(work)
     return tasks
 
 
-def exercise_inputs(ctx: BuildContext, job: ClientJob, exercise: Exercise) -> str:
-    """What an exercise's personalised body reads: its Markdown, answers, maybe more.
-
-    Mentioning a name is enough to depend on it (a safe over-approximation):
-    ``answers`` means every answer, ``today`` the build date, and an include or
-    import means every file under ``content/``.
-    """
-    body = exercise.body
-    shown = job.answers.for_exercise(exercise.id)
-    every = job.answers.values() if exercise.has_jinja and "answers" in body else None
-    today = job.today if exercise.has_jinja and "today" in body else None
-    included = None
-    if exercise.has_jinja and _INCLUDES.search(body):
-        included = ctx.memo.get("content")
-        if included is None:
-            included = ctx.memo["content"] = tree_digest(files_under(ctx.root / "content"))
-    return digest(exercise, shown, every, today, included)
+def _asset(name: str, relative: str, reader: Reader) -> Made:
+    return {relative: reader.get(name).read_bytes()}, []
 
 
-def _asset_tasks(ctx: BuildContext, job: ClientJob) -> list[Task]:
-    """The shared CSS and images, the firm's colours, and the logo: one task each."""
-    tasks = []
-    for name, path in ctx.assets().items():
-        relative = f"assets/{name}"
-        tasks.append(
-            Task(
-                f"asset:{relative}",
-                shared_file_digest(ctx, path),
-                functools.partial(_read, ctx, path, relative),
-            )
-        )
-    theme = theme_css(job)
-    tasks.append(
-        Task("asset:assets/theme.css", digest(theme), lambda: ({"assets/theme.css": theme}, []))
-    )
-    logo = _logo_name(job)
-    if logo and job.settings.firm.logo:
-        path = ctx.root / job.settings.firm.logo
+def _theme(reader: Reader) -> Made:
+    return {"assets/theme.css": theme_css(reader.get("firm")["colours"])}, []
+
+
+def asset_tasks(work: ClientWork) -> list[Task]:
+    """The shared CSS, scripts and images, the firm's colours, and the logo: one task each."""
+    tasks = [
+        Task(f"asset:assets/{rel}", functools.partial(_asset, f"asset:{rel}", f"assets/{rel}"))
+        for rel in work.ctx.assets
+    ]
+    tasks.append(Task("asset:assets/theme.css", _theme))
+    logo = work.inputs.value("logo")
+    if logo and work.job.settings.firm.logo:
         tasks.append(
             Task(
                 f"asset:{logo}",
-                shared_file_digest(ctx, path),
-                functools.partial(_read, ctx, path, logo),
+                functools.partial(_asset, f"file:{work.job.settings.firm.logo}", logo),
             )
         )
     return tasks
 
 
-def _read(ctx: BuildContext, path: Path, relative: str) -> Made:
-    """A shared file's bytes, read once per process (every client's folder has a copy)."""
-    memo: dict[Path, bytes] = ctx.memo.setdefault("bytes", {})
-    if path not in memo:
-        memo[path] = path.read_bytes()
-    return {relative: memo[path]}, []
-
-
-def render(ctx: BuildContext, job: ClientJob) -> Made:
-    """Every file of one client's site, or the problems that stop it (no cache)."""
-    return run_tasks(plan(ctx, job))
-
-
 SITE = Output("site", plan)
-
-
-def _logo_name(job: ClientJob) -> str | None:
-    logo = job.settings.firm.logo
-    if not logo:
-        return None
-    suffix = logo.rsplit(".", 1)[-1].lower() if "." in logo else "img"
-    return f"assets/logo.{suffix}"
-
-
-def _template_path(ctx: BuildContext, name: str) -> Any:
-    for folder in ctx.template_dirs:
-        if (folder / name).is_file():
-            return folder / name
-    return SourceLocation(ctx.template_dirs[0] / name).path

@@ -1,72 +1,102 @@
-"""Exercise + client → the page's HTML body.
+"""Exercise + a client's context → the exercise's tokens and fields, once per client.
 
 Jinja runs over the exercise's Markdown with the context of DESIGN.md, then
-the one Markdown instance parses it. An exercise with no Jinja in it reads
-the same for every client, so it is parsed once and only drawn per client
-(with that client's answers pre-filled).
+the one Markdown instance parses it. The result is kept as tokens, so the
+exercise's page, its stage page and home (which count its fields), the
+progress page and the packs all share one personalisation and one parse, and
+each draws it for its medium (form controls on screen, a pen's space on
+paper). An exercise with no Jinja in it reads the same for every client, so
+it is parsed once per process.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markdown_it.token import Token
 
 from workbook.errors import Problem
-from workbook.load.answers import Answers
-from workbook.models import Client, Exercise, Field, Firm, Programme, Stage
+from workbook.models import Exercise, Field
 from workbook.render import markdown, templating
 from workbook.render.chunks import ChunkParser
-from workbook.render.templating import AnswersView, plain
+from workbook.render.recording import READER, Reader
 
 
 @dataclass(frozen=True)
-class Page:
-    """One personalised exercise: its HTML body and the fields it ended up with."""
+class Personalised:
+    """One exercise personalised for one client: tokens to draw, its fields, what it read."""
 
-    html: str
+    exercise: Exercise
+    tokens: list[Token]
     fields: tuple[Field, ...]
-    text: str = ""  # the personalised Markdown it was drawn from (packs scan its URLs)
+    text: str  # the personalised Markdown (packs scan its URLs)
+    reads: Mapping[str, str] = field(default_factory=dict)
+
+    def html(self, *, edition: str, values: dict[str, Any], medium: str = "screen") -> str:
+        """The exercise drawn for ``medium``, with the client's answers (field id → value)."""
+        return markdown.render(
+            self.tokens, edition=edition, exercise=self.exercise.id, values=values, medium=medium
+        )
+
+    def keys(self) -> list[str]:
+        """The answer names of its fields, ``exercise/field``."""
+        return [f"{self.exercise.id}/{f.id}" for f in self.fields]
+
+    def rating_items(self) -> dict[str, int]:
+        """The statement count of each rating field (a rating is complete when all are scored)."""
+        return {
+            f"{self.exercise.id}/{f.id}": len(f.items) for f in self.fields if f.kind == "rating"
+        }
 
 
-def client_context(
-    client: Client, firm: Firm, programme: Programme, answers: Answers, today: dt.date
-) -> dict[str, Any]:
-    """The names exercises see, as plain data (``stage`` is added per page)."""
-    view = plain(client)
-    return {
-        "client": view,
-        "coach": view["coach"],
-        "sponsor": view["sponsor"],
-        "goals": view["goals"],
-        "engagement": view["engagement"],
-        "firm": plain(firm),
-        "programme": plain(programme),
-        "answers": AnswersView(answers.values()),
-        "today": today,
-    }
+class RecordingAnswers(Mapping[str, Any]):
+    """``answers["exercise/field"]`` in exercises: the current value, or None; each key read
+    is recorded on its own, and reading them all (a loop) records every answer."""
+
+    def __init__(self, values: Mapping[str, Any], reader: Reader | None) -> None:
+        self._values = values
+        self._reader = reader
+
+    def __getitem__(self, key: str) -> Any:
+        if self._reader is not None:
+            self._reader.note(f"answer:{key}")
+        return self._values.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        if self._reader is not None and isinstance(key, str):
+            self._reader.note(f"answer:{key}")
+        return key in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        if self._reader is not None:
+            self._reader.note("answers")
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        if self._reader is not None:
+            self._reader.note("answers")
+        return len(self._values)
 
 
 @dataclass
 class Personaliser:
-    """Holds the compiled exercise templates and the parse of client-independent exercises."""
+    """The compiled exercise templates and the parse of client-independent exercises."""
 
-    exercises: dict[str, Exercise]
+    exercises: Mapping[str, Exercise]
     content_dir: Any
+    bytecode: jinja2.BytecodeCache | None = None
+    chunks: ChunkParser = field(default_factory=ChunkParser)
     _env: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
-    chunks: ChunkParser = field(default_factory=ChunkParser)
-    cache: Path | None = None  # compiled templates kept between runs (.workbook/jinja)
 
     @property
     def env(self) -> jinja2.Environment:
         if self._env is None:
             bodies = {e.id: (e.body, e.path) for e in self.exercises.values()}
-            self._env = templating.exercise_environment(bodies, self.content_dir, self.cache)
+            self._env = templating.exercise_environment(bodies, self.content_dir, self.bytecode)
         return self._env
 
     def static_problems(self, exercise: Exercise) -> list[Problem]:
@@ -76,21 +106,20 @@ class Personaliser:
         _, report = markdown.parse(exercise.body, exercise.path, exercise.id, static=True)
         return problems + report.problems
 
-    def page(
-        self,
-        exercise: Exercise,
-        context: dict[str, Any],
-        stage: Stage,
-        *,
-        edition: str,
-        values: dict[str, Any],
-        medium: str = "screen",
-    ) -> tuple[Page | None, list[Problem]]:
-        """Personalise and draw one exercise for one client, on screen or for print."""
+    def personalise(
+        self, exercise: Exercise, context: dict[str, Any]
+    ) -> tuple[Personalised | None, list[Problem]]:
+        """Run the exercise's Jinja with ``context`` and parse the result.
+
+        ``context`` is made by a :class:`Reader` (which then records what the exercise
+        read) or is a plain mapping (the curriculum's placeholders).
+        """
+        reader = context.get(READER)
+        reads = reader.read if isinstance(reader, Reader) else {}
         if exercise.has_jinja:
             try:
                 template = self.env.get_template(f"exercise:{exercise.id}")
-                text = templating.render_capped(template, {**context, "stage": plain(stage)})
+                text = templating.render_capped(template, context)
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
             tokens, report = self.chunks.parse(
@@ -105,7 +134,4 @@ class Personaliser:
             text = exercise.body
         if report.problems:
             return None, report.problems
-        html = markdown.render(
-            tokens, edition=edition, exercise=exercise.id, values=values, medium=medium
-        )
-        return Page(html, tuple(report.fields), text), []
+        return Personalised(exercise, tokens, tuple(report.fields), text, dict(reads)), []

@@ -16,7 +16,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from workbook.load.answers import Answers
 from workbook.models import (
     About,
     Client,
@@ -28,7 +27,7 @@ from workbook.models import (
     Programme,
     Session,
 )
-from workbook.render.personalise import client_context
+from workbook.render.templating import AnswersView, plain
 
 OPEN, CLOSE = "\ue010", "\ue011"
 _MARKED = re.compile(f"{OPEN}([^{OPEN}{CLOSE}]*){CLOSE}")
@@ -102,9 +101,19 @@ def sample_client(programme: Programme, today: dt.date) -> Client:
 
 def sample_context(firm: Firm, programme: Programme, today: dt.date) -> dict[str, Any]:
     """The names an exercise sees, for the curriculum: placeholders and no answers."""
-    context = client_context(sample_client(programme, today), firm, programme, Answers(), today)
-    context["client"]["custom"] = SampleCustom()
-    return context
+    client = plain(sample_client(programme, today))
+    client["custom"] = SampleCustom()
+    return {
+        "client": client,
+        "coach": client["coach"],
+        "sponsor": client["sponsor"],
+        "goals": client["goals"],
+        "engagement": client["engagement"],
+        "firm": plain(firm),
+        "programme": plain(programme),
+        "answers": AnswersView(),
+        "today": today,
+    }
 
 
 def mark_placeholders(html: str) -> str:

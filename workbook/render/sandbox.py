@@ -40,6 +40,8 @@ from jinja2.sandbox import (
 )
 from markupsafe import Markup
 
+from workbook.render.recording import RecordingContext
+
 MAX_VALUE = 1_000_000  # characters of one value, items of one list
 MAX_OUTPUT = 5_000_000  # characters of one rendered page
 MAX_SECONDS = 10.0  # to render one page
@@ -185,6 +187,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     """Attribute access only on plain data, and every value-growing operation capped."""
 
     code_generator_class = _CheckedConcat
+    context_class = RecordingContext  # templates tell the task's reader what they resolve
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, **options: Any) -> None:

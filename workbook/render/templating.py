@@ -114,27 +114,14 @@ def restore_keys(text: str) -> str:
     return re.sub(f"{_KEY_MARK}([a-z0-9-]+){_KEY_MARK}", r"{#\1}", text)
 
 
-def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (Jinja checks each against its source).
-
-    It lives in the project's ``.workbook/`` folder, never in published output: it is
-    code. A folder that cannot be made (a read-only project) just means no cache.
-    """
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
 def exercise_environment(
-    bodies: dict[str, tuple[str, Path]], content: Path, cache: Path | None = None
+    bodies: dict[str, tuple[str, Path]],
+    content: Path,
+    cache: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """The environment exercises are personalised in (Markdown output)."""
     env = Sandbox(
-        bytecode_cache=bytecode_cache(cache),
+        bytecode_cache=cache,
         loader=_ExerciseLoader(bodies, content),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -146,10 +133,12 @@ def exercise_environment(
     return env
 
 
-def page_environment(search: list[Path], cache: Path | None = None) -> jinja2.Environment:
+def page_environment(
+    search: list[Path], cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """The environment of the HTML layouts: the project's templates/, then the defaults."""
     env = Sandbox(
-        bytecode_cache=bytecode_cache(cache),
+        bytecode_cache=cache,
         loader=ContainedLoader([str(p) for p in search], followlinks=False),
         extensions=[ScriptValues],
         undefined=jinja2.StrictUndefined,

@@ -1,0 +1,78 @@
+"""Compiled templates kept between runs, in a per-user folder, each entry authenticated.
+
+Jinja's compiled templates are code (``marshal``), and loading them runs it.
+A project arrives by git or zip with whatever hidden folders it carries, so
+they are never kept in (or read from) the project: they live in the user's
+own cache folder (``$XDG_CACHE_HOME/workbook/jinja``, else
+``~/.cache/workbook/jinja``; ``WORKBOOK_CACHE_HOME`` overrides the base),
+made with mode 0700 and refused if anyone else can write to it. Every entry
+carries an HMAC-SHA256 under a per-user key (``key``, mode 0600, in the same
+folder), checked before a byte of it is unmarshalled: a planted or altered
+file is ignored and replaced, never loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import os
+from pathlib import Path
+
+import jinja2
+from jinja2.bccache import Bucket
+
+from workbook.load.userdirs import private_folder, user_cache_home, user_key
+
+TAG_BYTES = 32
+
+
+class AuthenticatedCache(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, each entry sealed with an HMAC under the user's key."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder = folder
+        self.key = key
+
+    def _path(self, bucket: Bucket) -> Path:
+        name = hashlib.sha256(bucket.key.encode("utf-8")).hexdigest()
+        return self.folder / f"{name}.cache"
+
+    def _tag(self, bucket: Bucket, payload: bytes) -> bytes:
+        message = bucket.key.encode("utf-8") + b"\0" + payload
+        return hmac.new(self.key, message, hashlib.sha256).digest()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            raw = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        tag, payload = raw[:TAG_BYTES], raw[TAG_BYTES:]
+        if len(tag) == TAG_BYTES and hmac.compare_digest(tag, self._tag(bucket, payload)):
+            bucket.load_bytecode(io.BytesIO(payload))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        buffer = io.BytesIO()
+        bucket.write_bytecode(buffer)
+        payload = buffer.getvalue()
+        target = self._path(bucket)
+        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            temp.write_bytes(self._tag(bucket, payload) + payload)
+            os.replace(temp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def bytecode_cache() -> AuthenticatedCache | None:
+    """The user's authenticated template cache, or None where one cannot be kept safely."""
+    home = private_folder(user_cache_home())
+    if home is None:
+        return None
+    folder = private_folder(home / "jinja")
+    key = user_key(home)
+    if folder is None or key is None:
+        return None
+    return AuthenticatedCache(folder, key)
