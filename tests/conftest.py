@@ -21,6 +21,16 @@ from click.testing import CliRunner, Result
 from workbook.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The per-user cache (compiled templates, the fingerprint key) in a folder of the run's
+    own, so tests neither read nor leave state in the home folder."""
+    import tempfile
+
+    os.environ["WORKBOOK_CACHE_HOME"] = tempfile.mkdtemp(prefix="workbook-user-cache-")
+
+
 EXAMPLE_PARTS = ("workbook.yml", "content", "clients", "templates", "assets")
 
 MINI_PROGRAMME = """\
@@ -157,7 +167,7 @@ def published_files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".workbook-cache" not in p.parts
+        if p.is_file()
     }
 
 

@@ -46,8 +46,8 @@ def build(root: Path, *args: str) -> Result:
         os.chdir(cwd)
 
 
-def files_outside(root: Path, allowed: tuple[str, ...] = ("site",)) -> list[str]:
-    """Files the build wrote outside its output folders (everything newer than the sources)."""
+def files_outside(root: Path, allowed: tuple[str, ...] = ("site", ".workbook/cache")) -> list[str]:
+    """Files the build wrote outside its output folders and its records."""
     written = []
     for path in root.parent.rglob("*"):
         rel = path.relative_to(root.parent).as_posix()

@@ -77,11 +77,7 @@ def test_two_builds_with_the_same_date_are_byte_identical(example_project: Path,
     a, b = example_project / "a", example_project / "b"
 
     def published(folder: Path) -> list[Path]:  # the build's own records (inodes) aside
-        return sorted(
-            p.relative_to(folder)
-            for p in folder.rglob("*")
-            if p.is_file() and ".workbook-cache" not in p.parts
-        )
+        return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
 
     files_a = published(a)
     assert files_a == published(b)
@@ -124,9 +120,7 @@ def test_failed_client_keeps_previous_output_others_built(make_project, cli) -> 
     after = {p: p.read_bytes() for p in (root / "site/alex").rglob("*") if p.is_file()}
     assert after == before
     assert "Bea Renamed" in (root / "site/bea/index.html").read_text()
-    assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == [
-        ".workbook-cache"
-    ]
+    assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == []
 
 
 def test_error_in_shared_exercise_stops_clients_using_it(make_project, cli) -> None:

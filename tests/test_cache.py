@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import clean_build as shared_clean_build
 from tests.conftest import published_files
-from workbook.build.run import BuildOptions, BuildReport, run
+from workbook.build.options import BuildOptions, BuildReport
+from workbook.build.run import run
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -41,7 +42,7 @@ REPO_ASSETS = Path(__file__).resolve().parent.parent / "templates" / "assets"
 ASSETS = {f"asset:assets/{p.name}" for p in REPO_ASSETS.iterdir() if p.is_file()} | {
     "asset:assets/theme.css"
 }
-WHOLE = {"progress:progress.html", "calendar:calendar.ics"}  # one task each per client
+WHOLE = {"page:progress.html", "calendar:calendar.ics"}  # one task each per client
 
 
 @pytest.fixture
@@ -99,8 +100,7 @@ def rebuild_after(root: Path, tmp: Path, change) -> tuple[BuildReport, set[str]]
     assert not report.problems, report.problems
     after = snapshot(root / "site")
     assert contents(root / "site") == clean_build(root, tmp)
-    replaced = {f for f in changed_files(before, after) if not f.startswith(".workbook-cache/")}
-    return report, replaced
+    return report, changed_files(before, after)
 
 
 def rendered(report: BuildReport) -> set[tuple[str, str]]:
@@ -111,10 +111,19 @@ def test_first_build_renders_everything_and_records_it(project: Path) -> None:
     report = build(project)
     assert report.built == ["alex", "bea", "cy"]
     assert set(report.rendered["alex"]) == ALL_PAGES | ASSETS | WHOLE
-    manifest = json.loads((project / "site/.workbook-cache/alex.json").read_text())
-    assert manifest["client"] == "alex"
-    assert set(manifest["entries"]) == ALL_PAGES | ASSETS | WHOLE
-    assert manifest["entries"]["page:index.html"]["files"].keys() == {"index.html"}
+    assert not [p for p in (project / "site").iterdir() if p.name.startswith(".")]
+    record = json.loads((project / ".workbook/cache/site/clients/alex.json").read_text())
+    assert record["client"] == "alex" and record["folder"] == "alex"
+    assert set(record["tasks"]) == ALL_PAGES | ASSETS | WHOLE
+    home = record["tasks"]["page:index.html"]
+    assert home["files"].keys() == {"index.html"}
+    # what rendering home read, and nothing it did not: no date, no other layout
+    assert {"tool", "client", "stages", "template:home.html", "exercise:hello"} <= set(
+        home["reads"]
+    )
+    assert "today" not in home["reads"] and "template:exercise.html" not in home["reads"]
+    calendar = record["tasks"]["calendar:calendar.ics"]["reads"]
+    assert set(calendar) == {"tool", "client", "firm", "today"}
 
 
 def test_no_op_rebuild_renders_and_rewrites_nothing(project: Path) -> None:
@@ -185,7 +194,9 @@ def test_programme_edit_rebuilds_its_clients_pages(project: Path, tmp_path: Path
         tmp_path,
         lambda: edit(project / "content/programmes/mini.yml", "Later on", "Further on"),
     )
-    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in ALL_PAGES | WHOLE}
+    # the calendar reads the profile, the firm and the date, not the programme
+    pages = ALL_PAGES | {"page:progress.html"}
+    assert rendered(report) == {(c, k) for c in ("alex", "bea") for k in pages}
     assert "cy" in report.unchanged
 
 
@@ -223,7 +234,7 @@ def test_base_template_edit_rebuilds_every_page_but_no_asset(project: Path, tmp_
     assert keys == ALL_PAGES | {
         "page:01-only/index.html",
         "page:01-only/goodbye.html",
-        "progress:progress.html",  # it extends base.html too
+        "page:progress.html",  # it extends base.html too
     }
     assert len(rendered(report)) == 2 * len(ALL_PAGES) + 3 + 3
 
@@ -260,7 +271,7 @@ def test_answers_file_rebuilds_the_page_showing_them(project: Path, tmp_path: Pa
     report, replaced = rebuild_after(project, tmp_path, add)
     # the page showing it, the pages counting it, and the progress page
     keys = {"page:02-later/goodbye.html", "page:02-later/index.html", "page:index.html"}
-    assert rendered(report) == {("alex", k) for k in keys | {"progress:progress.html"}}
+    assert rendered(report) == {("alex", k) for k in keys | {"page:progress.html"}}
     assert replaced == {f"alex/{k.split(':', 1)[1]}" for _, k in rendered(report)}
     page = (project / "site/alex/02-later/goodbye.html").read_text()
     assert 'value="4" aria-label="4" checked' in page
@@ -323,7 +334,7 @@ def test_a_corrupt_manifest_means_a_full_rebuild_of_that_client(
     project: Path, tmp_path: Path
 ) -> None:
     build(project)
-    (project / "site/.workbook-cache/bea.json").write_text("{not json")
+    (project / ".workbook/cache/site/clients/bea.json").write_text("{not json")
     edit(project / "content/exercises/hello.md", "What brings", "What led")
     report = build(project)
     assert set(report.rendered["bea"]) == ALL_PAGES | ASSETS | WHOLE
@@ -370,31 +381,37 @@ def test_a_single_changed_page_is_replaced_in_place(project: Path) -> None:
     assert (project / "site/alex").stat().st_ino != folder  # many pages: a new folder, swapped
 
 
-def test_a_plain_output_is_one_task_on_the_whole_job(
+def test_a_new_output_is_keyed_on_exactly_what_it_reads(
     project: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    """Outputs that plan no tasks of their own (e.g. packs) are cached on everything."""
-    from workbook.build import run as build_mod
+    """An output added to the build needs no key of its own: its reads are its key."""
+    from workbook.build import plan as plan_mod
+    from workbook.outputs.base import Output, Task
 
-    def notes(ctx, job):
-        return {"notes.txt": f"{job.client.name} {job.settings.firm.name}".encode()}, []
+    def note(reader):  # type: ignore[no-untyped-def]
+        client, firm = reader.get("client"), reader.get("firm")
+        return {"notes.txt": f"{client['name']} {firm['name']}".encode()}, []
 
-    monkeypatch.setattr(build_mod, "OUTPUTS", (*build_mod.OUTPUTS, notes))
-    key = f"output:{__name__}.{notes.__qualname__}"
-    assert key in build(project).rendered["alex"]
+    notes = Output("notes", lambda work: [Task("notes:notes.txt", note)])
+    monkeypatch.setattr(plan_mod, "OUTPUTS", (*plan_mod.OUTPUTS, notes))
+    assert "notes:notes.txt" in build(project).rendered["alex"]
+    record = json.loads((project / ".workbook/cache/site/clients/alex.json").read_text())
+    assert set(record["tasks"]["notes:notes.txt"]["reads"]) == {"tool", "client", "firm"}
     assert build(project).rendered == {}
-    report = build(project, edition="client", out=project / "other")  # another output
-    assert key in {k for _, k in rendered(report)}
-    report = build(project, bundle=True)  # an option that may shape output
-    assert {k for _, k in rendered(report)} == {key}
+    edit(project / "content/exercises/hello.md", "What brings", "What led")
+    assert "notes:notes.txt" not in {k for _, k in rendered(build(project))}
     edit(project / "clients/alex.yml", "Alex Example", "Alex Renamed")
-    report = build(project, bundle=True)  # the same options: only the edited client
-    assert key in report.rendered["alex"] and "bea" not in report.rendered
+    report = build(project)
+    assert ("alex", "notes:notes.txt") in rendered(report)
+    assert ("bea", "notes:notes.txt") not in rendered(report)
     assert (project / "site/alex/notes.txt").read_text() == "Alex Renamed Test Firm"
+    edit(project / "workbook.yml", "Test Firm", "Other Firm")
+    report = build(project)
+    assert {c for c, k in rendered(report) if k == "notes:notes.txt"} == {"alex", "bea", "cy"}
 
 
 def test_packs_follow_their_own_inputs(project: Path) -> None:
-    """The packs' task: rebuilt for an answer they print, not for a site-only template."""
+    """Each pack is a task: rebuilt for an answer it prints, not for a site-only template."""
     build(project, pdf=True, clients=("alex",))
     home = Path(__file__).resolve().parent.parent / "templates/home.html"
     (project / "templates").mkdir()
@@ -414,5 +431,7 @@ def test_packs_follow_their_own_inputs(project: Path) -> None:
         )
     )
     report = build(project, pdf=True, clients=("alex",))
-    assert ("alex", "packs:all") in rendered(report)
+    # the pack of the stage that prints the answer, and the engagement pack; not the other
+    packs = {k for _, k in rendered(report) if k.startswith("pack:")}
+    assert packs == {"pack:packs/02-later.pdf", "pack:packs/engagement.pdf"}
     assert (project / "site/alex/packs/02-later.pdf").is_file()

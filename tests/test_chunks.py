@@ -13,13 +13,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.build.run import BuildOptions, make_job
-from workbook.load.job import BuildContext
+from workbook.build.plan import work_for
 from workbook.load.project import load_project
+from workbook.outputs.base import EXERCISE_NAMES
 from workbook.render import markdown
 from workbook.render.chunks import ChunkParser, split
-from workbook.render.personalise import client_context
-from workbook.render.templating import plain, restore_keys
+from workbook.render.context import RenderContext
+from workbook.render.personalise import RecordingAnswers
+from workbook.render.templating import restore_keys
 
 PATH = Path("content/exercises/x.md")
 BLOCKS = [
@@ -84,20 +85,24 @@ def test_every_example_page_parses_the_same(example_project: Path) -> None:
     settings_file = example_project / "workbook.yml"
     settings_file.write_text(settings_file.read_text().replace("release: current", "release: all"))
     project = load_project(example_project)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
+    ctx = RenderContext(project.root, tuple(project.template_dirs), project.exercises)
     parser = ChunkParser()
     today = dt.date(2026, 11, 1)
     checked = 0
-    for cid in sorted(project.clients):
-        job = make_job(project, cid, BuildOptions(), today)
-        context = client_context(job.client, job.settings.firm, job.programme, job.answers, today)
+    for cid, client in sorted(project.clients.items()):
+        work = work_for(project, client, project.answers[cid], ctx, today)
+        job = work.job
         for view in job.stages:
             for eid in view.stage.exercises:
                 exercise = job.exercises[eid]
                 if not exercise.has_jinja:
                     continue
                 template = ctx.personaliser.env.get_template(f"exercise:{eid}")
-                text = restore_keys(template.render({**context, "stage": plain(view.stage)}))
+                reader = work.reader()
+                names = {**EXERCISE_NAMES, "stage": f"stage:{view.stage.id}"}
+                answers = RecordingAnswers(job.answers.values(), reader)
+                context = reader.context(names, answers=answers)
+                text = restore_keys(template.render(context))
                 whole_tokens, whole = markdown.parse(text, exercise.path, eid)
                 tokens, report = parser.parse(text, exercise.path, eid)
                 assert markdown.render(tokens, edition="coach", exercise=eid) == markdown.render(

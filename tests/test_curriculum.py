@@ -279,8 +279,8 @@ def test_generated_pages_link_only_to_pages_that_exist(
 
 
 def test_mkdocs_warnings_stop_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    from workbook.build import curriculum
     from workbook.errors import WorkbookError
-    from workbook.outputs import curriculum
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n")

@@ -14,7 +14,7 @@ from cryptography.exceptions import InvalidTag
 
 from tests.conftest import MINI_CLIENT, run_workbook
 from workbook.outputs import crypto
-from workbook.outputs.encrypt import MANIFEST, open_page
+from workbook.outputs.encrypt import SiteSeal, open_page
 
 PASS = "correct horse battery staple"
 ENV = {"WORKBOOK_PASSPHRASE": PASS}
@@ -61,6 +61,12 @@ def tree_hash(folder: Path) -> str:
         if p.is_file():
             h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
+
+
+def salt_of(shell: bytes) -> str:
+    found = re.search(rb'data-salt="([^"]+)"', shell)
+    assert found is not None
+    return found.group(1).decode()
 
 
 def test_encrypted_output_reveals_no_client_data_and_decrypts_to_the_page(
@@ -117,18 +123,18 @@ def test_unchanged_build_is_byte_identical_and_a_change_touches_one_page(
     )
     # the answered page, and the home and stage pages that count started exercises
     assert changed == sorted(
-        [MANIFEST, "01-relationship/about-you.html", "01-relationship/index.html", "index.html"]
+        ["01-relationship/about-you.html", "01-relationship/index.html", "index.html"]
     )
 
 
 def test_new_passphrase_means_new_salt(example_project: Path, cli) -> None:
     args = ["build", "--no-pdf", "jordan-rivera", "--today", "2026-11-23", "--encrypt"]
     cli(args, example_project, ENV)
-    manifest = example_project / "site/jordan-rivera" / MANIFEST
-    salt = json.loads(manifest.read_text())["salt"]
+    home = example_project / "site/jordan-rivera/index.html"
+    salt = salt_of(home.read_bytes())
     assert cli(args, example_project, {"WORKBOOK_PASSPHRASE": "another one"}).exit_code == 0
-    assert json.loads(manifest.read_text())["salt"] != salt
-    shell = (example_project / "site/jordan-rivera/index.html").read_bytes()
+    assert salt_of(home.read_bytes()) != salt
+    shell = home.read_bytes()
     assert b"Jordan" in open_page(shell, "another one")
 
 
@@ -187,7 +193,7 @@ def test_profile_or_settings_turn_encryption_on(make_project, cli) -> None:
         }
     )
     assert cli(["build", "--no-pdf"], root, ENV).exit_code == 0
-    assert (root / "site/alex" / MANIFEST).is_file()
+    assert b"data-ciphertext" in (root / "site/alex/index.html").read_bytes()
     assert b"Bo Example" in (root / "site/bo/index.html").read_bytes()
 
 
@@ -203,31 +209,25 @@ def test_opaque_folder_replaces_the_clear_site_and_prune_keeps_it(make_project, 
     assert sorted(p.name for p in (root / "site").iterdir() if p.name[0] != ".") == [folder]
 
 
-def test_calendar_and_other_files_are_left_out_unless_asked(make_project, cli) -> None:
-    from workbook.load.job import BuildContext
+def _seal(make_project, keep_clear: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
     from workbook.load.project import load_project
-    from workbook.outputs.encrypt import seal_files
+    from workbook.render.context import RenderContext
 
     project = load_project(make_project())
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
-    files = {
-        "index.html": b"<p>Alex</p>",
-        "calendar.ics": b"BEGIN:VCALENDAR\nSUMMARY:Alex\n",
-        "assets/workbook.css": b"body{}",
-    }
-    sealed, problems = seal_files(ctx, files, passphrase=PASS, previous=None, lang="en")
-    assert not problems and sealed is not None
-    assert sorted(sealed.files) == [MANIFEST, "assets/workbook.css", "index.html"]
-    assert sealed.left_out == ("calendar.ics",)
-    kept, _ = seal_files(
-        ctx,
-        files,
-        passphrase=PASS,
-        previous=None,
-        lang="en",
-        keep_clear=frozenset({"calendar.ics"}),
-    )
-    assert kept is not None and kept.files["calendar.ics"] == files["calendar.ics"]
+    ctx = RenderContext(project.root, tuple(project.template_dirs), project.exercises)
+    return SiteSeal(PASS, b"0123456789abcdef", ctx.template("locked.html"), "en", keep_clear)
+
+
+def test_calendar_and_other_files_are_left_out_unless_asked(make_project) -> None:
+    seal = _seal(make_project)
+    assert seal.published("index.html") and seal.published("assets/workbook.css")
+    assert not seal.published("calendar.ics")
+    assert seal.seal("assets/workbook.css", b"body{}") == b"body{}"
+    shell = seal.seal("index.html", b"<p>Alex</p>")
+    assert b"Alex" not in shell and open_page(shell, PASS) == b"<p>Alex</p>"
+    kept = _seal(make_project, frozenset({"calendar.ics"}))
+    assert kept.published("calendar.ics")
+    assert kept.seal("calendar.ics", b"BEGIN:VCALENDAR") == b"BEGIN:VCALENDAR"
 
 
 def _pdf_with(text: str) -> bytes:
@@ -244,19 +244,9 @@ def _pdf_with(text: str) -> bytes:
 def test_packs_get_an_aes_256_password(make_project) -> None:
     from pypdf import PdfReader
 
-    from workbook.load.job import BuildContext
-    from workbook.load.project import load_project
-    from workbook.outputs.encrypt import seal_files
-
-    project = load_project(make_project())
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
     pdf = _pdf_with("Workbook of Alex Example")
     assert b"Alex Example" in pdf
-    sealed, _ = seal_files(
-        ctx, {"packs/01-start.pdf": pdf}, passphrase=PASS, previous=None, lang="en"
-    )
-    assert sealed is not None
-    locked = sealed.files["packs/01-start.pdf"]
+    locked = _seal(make_project).seal("packs/01-start.pdf", pdf)
     assert b"Alex Example" not in locked
     reader = PdfReader(io.BytesIO(locked))
     assert reader.is_encrypted
@@ -278,3 +268,53 @@ def test_real_packs_are_encrypted_pdfs_that_open_with_the_passphrase(make_projec
     assert b"Alex Example" not in pack.read_bytes()
     assert reader.decrypt(PASS) != 0
     assert "Alex Example" in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_unchanged_encrypted_build_derives_no_key_and_a_change_derives_one(
+    make_project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key is derived at most once per client per build, and not at all for a no-op."""
+    from workbook.build.options import BuildOptions
+    from workbook.build.run import run
+
+    root = make_project()
+    monkeypatch.setenv("WORKBOOK_PASSPHRASE", PASS)
+    options = BuildOptions(pdf=False, encrypt=True, jobs=1)
+    calls: list[bytes] = []
+    real = crypto.derive_key
+
+    def counting(passphrase: str, salt: bytes, iterations: int = crypto.ITERATIONS) -> bytes:
+        calls.append(salt)
+        return real(passphrase, salt, iterations)
+
+    monkeypatch.setattr(crypto, "derive_key", counting)
+    first = run(root, options)
+    assert first.built == ["alex"] and len(calls) == 1
+    site = root / "site/alex"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    calls.clear()
+    again = run(root, options, noop_checked=True)  # past the quick check: every task looked at
+    assert again.unchanged == ["alex"] and calls == []
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    exercise = root / "content/exercises/hello.md"
+    exercise.write_text(exercise.read_text().replace("What brings", "What, truly, brings"))
+    changed = run(root, options)
+    assert changed.built == ["alex"] and len(calls) == 1
+    rewritten = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.is_file() and before.get(p) != p.read_bytes()
+    )
+    # the stage page and home read the exercise too, but their content is the same: kept
+    assert rewritten == ["01-start/hello.html"]
+    assert b"What, truly, brings" in open_page((site / "01-start/hello.html").read_bytes(), PASS)
+
+
+def test_no_key_material_is_written_under_the_output(make_project, cli) -> None:
+    root = make_project()
+    assert cli(["build", "--no-pdf", "--encrypt"], root, ENV).exit_code == 0
+    names = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*"))
+    assert not any(n.startswith(".") or "/." in n for n in names), names
+    record = json.loads((root / ".workbook/cache/site/clients/alex.json").read_text())
+    assert set(record["sealed"]) == {"salt", "check", "fingerprint"}
+    assert PASS not in (root / ".workbook").joinpath("cache/site/clients/alex.json").read_text()

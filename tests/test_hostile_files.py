@@ -17,9 +17,7 @@ from workbook.build import writer
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and ".workbook-cache" not in p.parts  # the build's record, not output
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
 
 
@@ -154,7 +152,7 @@ def test_nothing_is_written_outside_the_output_folder(make_project) -> None:
     result = run_workbook(["build", "--no-pdf", "--today", "2026-11-23"], root, timeout=60)
     assert result.returncode == 0, result.stderr
     new = {p for p in root.parent.rglob("*")} - before
-    # the output, and the tool's own cache of compiled templates (never published)
-    allowed = (root / "site", root / ".workbook")
-    assert new and all(any(p.is_relative_to(a) for a in allowed) for p in new)
-    assert {p.name for p in new if p.parent == root / ".workbook"} <= {"jinja"}
+    # the output, and the build's own records (never published)
+    allowed = (root / "site", root / ".workbook" / "cache")
+    assert new and all(any(p.is_relative_to(a) or p == a.parent for a in allowed) for p in new)
+    assert {p.name for p in new if p.parent == root / ".workbook"} == {"cache"}

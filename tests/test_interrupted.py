@@ -20,7 +20,8 @@ import pytest
 from conftest import REPO
 
 from tests.conftest import clean_build, published_files
-from workbook.build.run import BuildOptions, run
+from workbook.build.options import BuildOptions
+from workbook.build.run import run
 from workbook.build.writer import Writer
 
 TODAY = "2026-11-01"
@@ -44,7 +45,7 @@ if mode == "write":
 else:
     def crash(*args, **kwargs):
         os._exit(9)
-    cache.save_manifest = crash
+    cache.Cache.save = crash
 from workbook.cli import main
 sys.argv = ["workbook", "build", "--today", "TODAY", "--jobs", "1"]
 main()
@@ -116,7 +117,8 @@ def test_failed_write_keeps_that_client_and_a_rerun_completes(project: Path, tmp
     assert any("could not write the output" in p.what for p in report.problems)
     assert contents(project / "site/bea") == before  # the previous output, as it was
     assert not [p for p in (project / "site").iterdir() if p.name.endswith(".new")]
-    assert not list((project / "site/.workbook-cache").glob("*.tmp"))
+    assert not list((project / ".workbook/cache/site").glob(".*.tmp"))
+    assert not [p for p in (project / "site").rglob(".*")]
     report = build(project)
     assert report.built == ["bea"]
     # the edited exercise's page, the pages counting its fields, and the packs printing it
@@ -124,7 +126,8 @@ def test_failed_write_keeps_that_client_and_a_rerun_completes(project: Path, tmp
         "page:01-start/hello.html",
         "page:01-start/index.html",
         "page:index.html",
-        "packs:all",
+        "pack:packs/01-start.pdf",
+        "pack:packs/engagement.pdf",
     }
     assert contents(project / "site") == clean(project, tmp_path)
 
@@ -181,18 +184,18 @@ def test_parallel_output_is_byte_identical_to_serial(example_project: Path) -> N
         outs[jobs] = out
     one, two = contents(outs["1"]), contents(outs["2"])
     assert one == two and len(one) > 100
-    for manifest in sorted((outs["1"] / ".workbook-cache").glob("*.json")):
-        a = json.loads(manifest.read_text())
-        b = json.loads((outs["2"] / ".workbook-cache" / manifest.name).read_text())
-        if manifest.name == "index.json":
-            assert a["shared"] == b["shared"]
-            assert {c: e["quick"] for c, e in a["clients"].items()} == {
-                c: e["quick"] for c, e in b["clients"].items()
-            }
-        else:
-            assert {k: e["inputs"] for k, e in a["entries"].items()} == {
-                k: e["inputs"] for k, e in b["entries"].items()
-            }
+    records = example_project / ".workbook/cache"
+    index = [json.loads((records / f"out-{j}/index.json").read_text()) for j in ("1", "2")]
+    assert index[0]["shared"] == index[1]["shared"]
+    assert {c: e["quick"] for c, e in index[0]["clients"].items()} == {
+        c: e["quick"] for c, e in index[1]["clients"].items()
+    }
+    for record in sorted((records / "out-1/clients").glob("*.json")):
+        a = json.loads(record.read_text())
+        b = json.loads((records / "out-2/clients" / record.name).read_text())
+        assert {k: e["reads"] for k, e in a["tasks"].items()} == {
+            k: e["reads"] for k, e in b["tasks"].items()
+        }
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
@@ -207,4 +210,5 @@ def test_killed_while_replacing_single_pages_then_rerun_equals_clean_build(
     report = build(project)
     assert not report.problems
     assert contents(project / "site") == clean(project, tmp_path)
-    assert not list((project / "site/.workbook-cache").glob("*.tmp"))
+    assert not list((project / ".workbook/cache/site").glob(".*.tmp"))
+    assert not [p for p in (project / "site").rglob(".*")]

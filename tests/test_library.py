@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from workbook.build.run import BuildOptions, check_shared, make_job, render_client
-from workbook.load.job import BuildContext
+from workbook.build.plan import render_tasks, work_for
+from workbook.check.shared import check_shared
 from workbook.load.project import Project, load_project
 from workbook.render import markdown
+from workbook.render.context import RenderContext
 from workbook.render.fields import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,9 +91,8 @@ def test_self_assessment_is_repeated_with_the_same_items(library: Project) -> No
 
 def test_every_programme_builds_for_every_example_client(library: Project) -> None:
     """Each example client, on each programme, with every stage released: no problem at all."""
-    ctx = BuildContext(library.root, library.template_dirs, library.exercises, pdf=False)
-    check_shared(library, ctx)
-    assert library.all_problems() == []
+    ctx = RenderContext(library.root, tuple(library.template_dirs), library.exercises)
+    assert (library.findings + check_shared(library, ctx)).all() == []
     settings = dataclasses.replace(library.settings, release="all")
     assert len(library.clients) == 5
     for pid, programme in library.programmes.items():
@@ -106,12 +106,16 @@ def test_every_programme_builds_for_every_example_client(library: Project) -> No
             project = dataclasses.replace(
                 library, settings=settings, clients={**library.clients, cid: moved}
             )
-            job = make_job(project, cid, BuildOptions(), dt.date(2026, 11, 23))
-            files, problems = render_client(ctx, job)
+            work = work_for(
+                project, moved, library.answers[cid], ctx, dt.date(2026, 11, 23), pdf=False
+            )
+            files, problems = render_tasks(work)
             assert problems == [], (pid, cid, problems)
             built = {Path(name).stem for name in files if name.endswith(".html")}
             assert pages <= built, (pid, cid, pages - built)
-            html = b"".join(files.values()).decode("utf-8", "replace")
+            html = b"".join(f for f in files.values() if isinstance(f, bytes)).decode(
+                "utf-8", "replace"
+            )
             assert "{{" not in html and "{%" not in html
             assert client.name in html
 

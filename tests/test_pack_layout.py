@@ -8,12 +8,12 @@ from pathlib import Path
 
 import weasyprint
 
-from workbook.build.run import BuildOptions, make_job
-from workbook.load.job import BuildContext
+from workbook.build.plan import work_for
 from workbook.load.project import load_project
 from workbook.outputs import pack
 from workbook.outputs.pack_render import PackFetcher
 from workbook.outputs.pack_safety import BASE_URL
+from workbook.render.context import RenderContext
 
 FILLER = (
     "Filler paragraph {i}, with enough words to take up a line or two of space on the page, "
@@ -37,14 +37,16 @@ Plan?
 def layout(root: Path) -> dict[str, set[int]]:
     """On which pages the marked parts of a stage pack land."""
     project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
-    job = make_job(project, "alex", BuildOptions(), dt.date(2026, 12, 1))
-    views = [v for v in job.stages if v.released]
-    stages = pack._Stages(ctx, job, views)
-    assets, logo = pack.pack_assets(ctx, job)
-    html = pack.pack_html(ctx, job, stages.stages, engagement=False, logo=logo)
+    ctx = RenderContext(project.root, tuple(project.template_dirs), project.exercises)
+    work = work_for(
+        project, project.clients["alex"], project.answers["alex"], ctx, dt.date(2026, 12, 1)
+    )
+    reader = work.reader()
+    views = list(work.job.released)
+    stages = pack._Stages(work, reader, views)
+    html = pack.pack_html(work, reader, stages.stages, engagement=False)
     document = weasyprint.HTML(
-        string=html, base_url=BASE_URL, url_fetcher=PackFetcher(assets)
+        string=html, base_url=BASE_URL, url_fetcher=PackFetcher(work.inputs.pack_assets)
     ).render()
     where: dict[str, set[int]] = {}
     for number, page in enumerate(document.pages):

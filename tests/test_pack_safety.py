@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook.build.run import BuildOptions, run
+from workbook.build.options import BuildOptions
+from workbook.build.run import run
 from workbook.outputs.pack_render import PackFetcher, RefusedFetch
 from workbook.outputs.pack_safety import BASE_URL, Assets, scan_html, scan_markdown, url_problem
 

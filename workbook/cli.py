@@ -18,7 +18,7 @@ from workbook import __version__
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
-    from workbook.build.run import BuildReport
+    from workbook.build.options import BuildReport
 
 
 def _project_root() -> Path:
@@ -261,7 +261,7 @@ def entry() -> None:
 @_today_option("the build date (YYYY-MM-DD) the sample dates use")
 def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
     """Publish the programmes as the firm's curriculum site, built with MkDocs."""
-    from workbook.outputs import curriculum as curriculum_mod
+    from workbook.build import curriculum as curriculum_mod
 
     root = _project_root()
     if serve_:

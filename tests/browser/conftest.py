@@ -18,7 +18,8 @@ import pytest
 
 from tests.answers_helpers import FILES
 from tests.conftest import REPO, write_files
-from workbook.build.run import BuildOptions, run
+from workbook.build.options import BuildOptions
+from workbook.build.run import run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

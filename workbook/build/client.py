@@ -162,6 +162,8 @@ def _build(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
     if rendered.problems:
         return ClientResult(cid, "failed", tuple(redo), tuple(rendered.problems))
     entries, files, carry = _publish(batch.out / folder, rendered, valid, seal)
+    if seal is not None:
+        notes.append(f"{cid}: encrypted, in {batch.out.name}/{folder}/")
     if seal is not None and seal.site.left_out:
         notes.append(
             f"{cid}: left out of the encrypted site: {', '.join(sorted(set(seal.site.left_out)))} "
@@ -182,7 +184,7 @@ def _build(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
         notes.append(f"{cid}: encrypted, in {batch.out.name}/{folder}/")
     files_now = [rel for e in tasks_now.values() for rel in e.files]
     if options.bundle:
-        bundle.write_zip(batch.out / folder, batch.out / f"{folder}.zip", batch.today)
+        _bundle(batch, folder)
     return _result(batch, cid, "built", quick, folder, files_now, notes, tuple(sorted(redo)))
 
 
@@ -198,7 +200,7 @@ def _result(
 ) -> ClientResult:
     zipped = batch.out / f"{folder}.zip"
     if status == "unchanged" and batch.options.bundle and not zipped.exists():
-        bundle.write_zip(batch.out / folder, zipped, batch.today)
+        _bundle(batch, folder)
     return ClientResult(
         cid,
         status,
@@ -208,6 +210,12 @@ def _result(
         folders=folders(batch.out / folder, files),
         notes=tuple(notes),
     )
+
+
+def _bundle(batch: Batch, folder: str) -> None:
+    """``--bundle``: the client's whole folder as ``<folder>.zip``, written atomically."""
+    data = bundle.zip_folder(batch.out / folder, batch.today)
+    writer.write_file(batch.out / f"{folder}.zip", data, batch.writer)
 
 
 def _render(work: ClientWork, worker: Worker, tasks: list[Task], *, in_worker: bool) -> _Rendered:

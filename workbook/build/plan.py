@@ -15,7 +15,7 @@ from workbook.load.job import ClientJob
 from workbook.load.project import Project, load_client_inputs
 from workbook.models import Client
 from workbook.outputs import calendar, pack, progress, site
-from workbook.outputs.base import ClientWork, Output, Task
+from workbook.outputs.base import ClientWork, Output, PdfJob, Task
 from workbook.outputs.inputs import ClientInputs
 from workbook.render.client_fields import KnownField, client_fields
 from workbook.render.context import RenderContext
@@ -91,3 +91,30 @@ def known_fields(work: ClientWork) -> tuple[dict[str, KnownField], list[Problem]
     """Every field of the client's workbook, found by personalising each exercise."""
     reader = work.reader()
     return client_fields(work.job.programme, lambda eid: work.exercise(eid, reader))
+
+
+def work_for(
+    project: Project,
+    client: Client,
+    answers: Answers,
+    ctx: RenderContext,
+    today: dt.date,
+    *,
+    edition: str = "client",
+    pdf: bool = True,
+    dry: bool = False,
+) -> ClientWork:
+    """A client's work from a profile already in hand (no files read)."""
+    job = make_job(project, client, answers, edition=edition, today=today)
+    return ClientWork(job, ctx, ClientInputs(job, ctx, pdf=pdf, tool=""), dry=dry)
+
+
+def render_tasks(work: ClientWork) -> tuple[dict[str, bytes | PdfJob], list[Problem]]:
+    """Every file of one client, made in memory and without the cache (PDFs left as jobs)."""
+    files: dict[str, bytes | PdfJob] = {}
+    problems: list[Problem] = []
+    for task in plan_tasks(work):
+        made, found = task.make(work.reader())
+        files.update(made)
+        problems += found
+    return files, problems

@@ -80,7 +80,8 @@ def run(
         if result.status in ("built", "unchanged"):
             fresh[result.cid] = result
             (report.built if result.status == "built" else report.unchanged).append(result.cid)
-            report.rendered[result.cid] = list(result.rendered)
+            if result.rendered:
+                report.rendered[result.cid] = list(result.rendered)
         elif result.status == "failed":
             report.failed.append(result.cid)
         if progress:

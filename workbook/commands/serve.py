@@ -28,7 +28,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from workbook.build.run import BuildOptions, run
+from workbook.build.options import BuildOptions
+from workbook.build.run import run
 
 HOST = "127.0.0.1"
 PREFIX = "/__workbook__/"
@@ -270,9 +271,9 @@ class Server:
 
     def _project_outputs(self) -> list[Path]:
         """The project's own output folders: writing there must not trigger a rebuild."""
-        from workbook.build.uptodate import _light_settings
+        from workbook.build.quick import light_settings
 
-        light = _light_settings(self.preview.root) or ("site", "coach", None)
+        light = light_settings(self.preview.root) or ("site", "coach", None)
         return [self.preview.root / light[0], self.preview.root / light[1]]
 
     @property

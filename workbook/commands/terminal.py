@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from workbook.build.executor import ClientResult
+    from workbook.build.client import ClientResult
 
 BAR_WIDTH = 28
 

@@ -13,8 +13,6 @@ import io
 import zipfile
 from pathlib import Path
 
-from workbook.build import writer
-
 
 def zip_folder(folder: Path, today: dt.date) -> bytes:
     """Every file under ``folder`` (dot-files left out), deterministically."""
@@ -35,8 +33,3 @@ def zip_folder(folder: Path, today: dt.date) -> bytes:
             info.create_system = 3  # Unix, so the permissions above are read
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
-
-
-def write_zip(folder: Path, dest: Path, today: dt.date) -> None:
-    """Write ``dest`` (atomically) from the built ``folder``."""
-    writer.write_file(dest, zip_folder(folder, today))

@@ -1,6 +1,9 @@
-"""The firm's public curriculum: an MkDocs project written from the programmes, then built.
+"""The firm's public curriculum: the MkDocs project written from the programmes.
 
-Two folders, so that the published one holds the built site alone:
+This module plans the files of the generated MkDocs project (pages, nav,
+``mkdocs.yml``) and checks what could stop it; ``build/curriculum.py`` writes
+them and runs MkDocs. Two folders, so that the published one holds the built
+site alone:
 
 * ``.workbook/curriculum/`` — the generated MkDocs project (``mkdocs.yml`` and
   ``docs/``). It is rewritten on every run, so edit the programmes and
@@ -18,20 +21,14 @@ never reads a client profile or an answer.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from workbook.build import writer
-from workbook.errors import Problem, SourceLocation, WorkbookError
-from workbook.load.environ import build_date
-from workbook.load.project import Project, load_project
+from workbook.errors import Problem, SourceLocation
+from workbook.load.project import Project
 from workbook.load.sources import load_yaml_file
 from workbook.outputs import curriculum_pages as pages
 from workbook.render import sample
@@ -40,7 +37,6 @@ from workbook.render.context import RenderContext
 from workbook.render.templating import plain
 
 SOURCE = Path(".workbook") / "curriculum"
-HOOK = Path(__file__).with_name("curriculum_hook.py")
 # Folders of the curriculum site that are not programmes: ours, and the built-in themes'.
 TAKEN = frozenset({"exercises", "assets", "search", "css", "js", "img", "fonts", "webfonts"})
 
@@ -200,113 +196,3 @@ def mkdocs_yml(project: Project, programmes: list[Any], library: list[Any]) -> s
         "# Edit those, not this file: it is rewritten on every run.\n"
     )
     return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
-
-
-def write_source(folder: Path, files: dict[str, bytes]) -> None:
-    """Bring the MkDocs project folder to exactly ``files``, touching only what changed.
-
-    Unchanged files keep their times, so ``mkdocs serve`` sees no change and does
-    not rebuild in a loop when the project is regenerated before each build.
-    """
-    for relative, data in sorted(files.items()):
-        target = writer.safe_join(folder, relative)
-        if not (target.is_file() and target.read_bytes() == data):
-            writer.write_file(target, data)
-    if (folder / "docs").is_dir():
-        for path in sorted((folder / "docs").rglob("*"), reverse=True):
-            relative = path.relative_to(folder).as_posix()
-            if path.is_file() and relative not in files:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-
-
-class _Echo(logging.Handler):
-    """MkDocs's warnings and errors, passed on to the user as they happen."""
-
-    def __init__(self, echo: Callable[[str], None]) -> None:
-        super().__init__(logging.WARNING)
-        self.echo = echo
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.echo(f"MkDocs: {record.getMessage()}")
-
-
-def run_mkdocs(config_file: Path, out: Path, echo: Callable[[str], None]) -> None:
-    """``mkdocs build --strict`` through MkDocs's Python API, into ``out``."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _Echo(echo)
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        config = load_config(str(config_file), site_dir=str(out), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except MkDocsException as exc:
-        raise WorkbookError(
-            f"{SOURCE.as_posix()}/mkdocs.yml: MkDocs stopped the build "
-            f"({exc.format_message().strip()}) — see its messages above"
-        ) from None
-    finally:
-        logger.removeHandler(handler)
-
-
-def generate(root: Path, today: dt.date | None = None) -> tuple[Project, Path]:
-    """Load the project and write its MkDocs project; returns the project and mkdocs.yml."""
-    project = load_project(root)
-    files, problems = plan(project, build_date(today))
-    if problems:
-        raise WorkbookError(problems, project.root)
-    folder = source_dir(project)
-    write_source(folder, files)
-    return project, folder / "mkdocs.yml"
-
-
-def build(root: Path, today: dt.date | None = None, echo: Callable[[str], None] = print) -> Path:
-    """Generate the MkDocs project and build it into ``<output>/curriculum``; returns that."""
-    project, config_file = generate(root, today)
-    dest = site_dir(project)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="build-", dir=config_file.parent))
-    try:
-        run_mkdocs(config_file, scratch, echo)
-        built = {p.relative_to(scratch).as_posix(): p for p in scratch.rglob("*") if p.is_file()}
-        writer.replace_folder(dest, {}, carry=built)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return dest
-
-
-def serve(root: Path, port: int = 8000) -> None:
-    """Preview with MkDocs's dev server on 127.0.0.1; edits to the content rebuild it."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import MkDocsException
-
-    project, config_file = generate(root)
-    watch = [
-        str(p)
-        for p in (
-            project.root / "content",
-            project.root / "templates",
-            project.root / "workbook.yml",
-        )
-        if p.exists()
-    ]
-    try:
-        mkdocs_serve(
-            config_file=str(config_file),
-            dev_addr=f"127.0.0.1:{port}",
-            livereload=True,
-            hooks=[str(HOOK)],
-            watch=watch,
-        )
-    except MkDocsException as exc:
-        raise WorkbookError(
-            f"{SOURCE.as_posix()}/mkdocs.yml: {exc.format_message().strip()}"
-        ) from None

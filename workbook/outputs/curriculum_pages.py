@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from workbook.models import Exercise, Programme, Stage
-from workbook.outputs.site import KIND_LABELS
+from workbook.outputs.inputs import KIND_LABELS
 
 # Characters Python-Markdown treats as syntax and lets a backslash escape.
 _PYMD_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!>|])")

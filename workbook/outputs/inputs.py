@@ -9,6 +9,7 @@ each task read, and renders only the tasks whose inputs moved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,9 @@ class ClientInputs:
             return plain(job.client)
         if name in PROFILE_PARTS:
             return self.value("client")[name]
-        simple = {
+        simple: dict[str, Callable[[], Any]] = {
             "firm": lambda: plain(job.settings.firm),
+            "colours": lambda: plain(job.settings.firm.colours),
             "programme": lambda: plain(job.programme),
             "stages": self._stages,
             "today": lambda: job.today,

@@ -139,7 +139,7 @@ def _asset(name: str, relative: str, reader: Reader) -> Made:
 
 
 def _theme(reader: Reader) -> Made:
-    return {"assets/theme.css": theme_css(reader.get("firm")["colours"])}, []
+    return {"assets/theme.css": theme_css(reader.get("colours"))}, []
 
 
 def asset_tasks(work: ClientWork) -> list[Task]:

@@ -1,9 +1,8 @@
-"""Response fields: reading a div's attributes and items, and drawing them as form controls.
+"""Response fields: reading a div's attributes and items into a :class:`Parsed` field.
 
-Every control carries the stable name ``exercise-id/field-id`` (items add
-``/key``), which is what the browser script saves under and what the answers
-file names. Values given in ``env["values"]`` (imported answers) are drawn
-in, so a page reads and prints with the client's answers even without script.
+What is read here is drawn twice, from the same tokens: as form controls on
+screen (:mod:`workbook.render.controls`) and as a pen's space on paper
+(:mod:`workbook.render.paper`).
 """
 
 from __future__ import annotations
@@ -13,10 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 
 from workbook.ids import ID_FIX, fold, id_problem
 from workbook.models import Field, Item
@@ -247,148 +243,3 @@ def _split_items(
             items.append(Item(key=unescape(key), text=text.strip()))
             tokens.append(children)
     return inner[:start] + inner[end + 1 :], items, tokens
-
-
-# ---- drawing -------------------------------------------------------------------------------
-
-
-def _question(
-    r: RendererHTML, parsed: Parsed, options: OptionsDict, env: EnvType
-) -> tuple[str, str]:
-    """The question as inline HTML for a label or legend, and any further paragraphs."""
-    tokens = parsed.question
-    inlines = [t for t in tokens if t.type == "inline"]
-    if not inlines:
-        return "", ""
-    first = r.renderInline(inlines[0].children or [], options, env)
-    first_end = tokens.index(inlines[0]) + 2  # skip its paragraph_close
-    more = r.render(tokens[first_end:], options, env) if first_end < len(tokens) else ""
-    return first, more
-
-
-def _scale_label(value: int, low: int, high: int, attrs: dict[str, str]) -> str:
-    if value == low and attrs.get("low"):
-        return f"{value} — {attrs['low']}"
-    if value == high and attrs.get("high"):
-        return f"{value} — {attrs['high']}"
-    return str(value)
-
-
-def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: EnvType) -> str:
-    """Draw one field as labelled form controls named ``exercise/field``."""
-    field = parsed.field
-    name = f"{env.get('exercise', '')}/{field.id}"
-    value = (env.get("values") or {}).get(field.id)
-    q, more = _question(r, parsed, options, env)
-    if not q:  # every control needs a name a screen reader can announce
-        q = f'<span class="sr-only">{escapeHtml(field.id.replace("-", " ").capitalize())}</span>'
-    attrs = field.attrs
-    e = escapeHtml
-    qid = f"{name}/q"
-    head = (
-        f'<div class="field field-{field.kind}" data-field="{e(name)}" data-kind="{field.kind}">\n'
-    )
-    status = '<p class="field-status" aria-live="polite"></p>\n</div>\n'
-    if field.kind == "prompt":
-        text = value if isinstance(value, str) else ""
-        lines = attrs["lines"]
-        return (
-            f'{head}<label class="field-question" for="{e(name)}" id="{e(qid)}">{q}</label>\n'
-            f'{more}<textarea id="{e(name)}" name="{e(name)}" rows="{lines}" '
-            f'data-lines="{lines}">{e(text)}</textarea>\n'
-            f'<div class="print-copy" data-print-for="{e(name)}">{e(text)}</div>\n{status}'
-        )
-    legend = f'<fieldset>\n<legend class="field-question" id="{e(qid)}">{q}</legend>\n{more}'
-    end = "</fieldset>\n" + status
-    if field.kind == "scale":
-        low, high = int(attrs["min"]), int(attrs["max"])
-        cells = []
-        for n in range(low, high + 1):
-            checked = " checked" if value == n else ""
-            cells.append(
-                f'<label class="scale-point"><input type="radio" name="{e(name)}" '
-                f'value="{n}" aria-label="{e(_scale_label(n, low, high, attrs))}"'
-                f'{checked}><span aria-hidden="true">{n}</span></label>'
-            )
-        ends = (
-            f'<span class="scale-end scale-low" aria-hidden="true">{e(attrs.get("low", ""))}'
-            f"</span>",
-            f'<span class="scale-end scale-high" aria-hidden="true">'
-            f"{e(attrs.get('high', ''))}</span>",
-        )
-        return (
-            f'{head}{legend}<div class="scale-row">{ends[0]}<span class="scale-points">'
-            + "".join(cells)
-            + f"</span>{ends[1]}</div>\n{end}"
-        )
-    if field.kind in ("checklist", "choice"):
-        kind = "checkbox" if field.kind == "checklist" else "radio"
-        chosen = set(value) if isinstance(value, list) else {value}
-        rows = []
-        for item, toks in zip(field.items, parsed.item_tokens, strict=True):
-            checked = " checked" if item.key in chosen else ""
-            rows.append(
-                f'<li><label><input type="{kind}" name="{e(name)}" value="{item.key}"'
-                f"{checked}> <span>{r.renderInline(toks, options, env)}</span>"
-                "</label></li>"
-            )
-        return (
-            f'{head}{legend}<ul class="options options-{field.kind}">\n'
-            + "\n".join(rows)
-            + f"\n</ul>\n{end}"
-        )
-    if field.kind == "rating":
-        scale = int(attrs["scale"])
-        given = value if isinstance(value, dict) else {}
-        heads = "".join(
-            f'<th scope="col">{n}'
-            + (
-                f'<span class="rating-end">{e(attrs["low"])}</span>'
-                if n == 1 and attrs.get("low")
-                else ""
-            )
-            + (
-                f'<span class="rating-end">{e(attrs["high"])}</span>'
-                if n == scale and attrs.get("high")
-                else ""
-            )
-            + "</th>"
-            for n in range(1, scale + 1)
-        )
-        rows = []
-        for item, toks in zip(field.items, parsed.item_tokens, strict=True):
-            rid = f"{name}/{item.key}"
-            cells = "".join(
-                f'<td><input type="radio" name="{e(rid)}" value="{n}" '
-                f'aria-label="{n} of {scale}" aria-describedby="{e(rid)}/label"'
-                f"{' checked' if given.get(item.key) == n else ''}></td>"
-                for n in range(1, scale + 1)
-            )
-            rows.append(
-                f'<tr data-item="{item.key}"><th scope="row" id="{e(rid)}/label">'
-                f"{r.renderInline(toks, options, env)}</th>{cells}</tr>"
-            )
-        return (
-            f'{head}{legend}<div class="table-wrap"><table class="rating-grid">\n'
-            f'<thead><tr><th scope="col"><span class="sr-only">Statement</span></th>{heads}'
-            "</tr></thead>\n<tbody>\n" + "\n".join(rows) + f"\n</tbody></table></div>\n{end}"
-        )
-    columns = attrs["columns"].split("|")
-    table_rows = value if isinstance(value, list) else []
-    body = []
-    for i in range(max(int(attrs["rows"]), len(table_rows))):
-        row = table_rows[i] if i < len(table_rows) and isinstance(table_rows[i], list) else []
-        cells = "".join(
-            f'<td><input type="text" name="{e(name)}" data-row="{i}" data-col="{j}" '
-            f'aria-label="{e(col)}, row {i + 1}" value="{e(str(row[j]) if j < len(row) else "")}">'
-            "</td>"
-            for j, col in enumerate(columns)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    head_cells = "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
-    return (
-        f'{head}{legend}<div class="table-wrap"><table class="table-field">\n<thead><tr>'
-        f"{head_cells}</tr></thead>\n<tbody>\n"
-        + "\n".join(body)
-        + f"\n</tbody></table></div>\n{end}"
-    )

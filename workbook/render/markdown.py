@@ -24,8 +24,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from workbook.errors import Problem, SourceLocation
-from workbook.render import fields
-from workbook.render import paper as print_fields
+from workbook.render import controls, fields, paper
 
 CALLOUTS = ("note", "tip", "warning")
 MAX_TABLE_CELLS = 50_000  # a bigger table takes seconds to parse, and is no exercise
@@ -77,7 +76,7 @@ def _div_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     opened.map = [start, close]
     opened.meta = {"closed": close < end}
     old_parent, old_max = state.parentType, state.lineMax
-    state.parentType = "blockquote"  # type: ignore[assignment]  # stop paragraphs at the fence
+    state.parentType = "blockquote"  # stop paragraphs at the fence
     state.lineMax = close
     state.md.block.tokenize(state, start + 1, close)
     state.parentType, state.lineMax = old_parent, old_max
@@ -144,7 +143,7 @@ def _render_field(
     parsed = tokens[idx].meta["parsed"]
     if parsed is None:
         return ""
-    draw = print_fields.render_field if env.get("medium") == "print" else fields.render_field
+    draw = paper.render_field if env.get("medium") == "print" else controls.render_field
     return draw(self, parsed, options, env)
 
 
@@ -258,4 +257,4 @@ def render(
     ``medium`` is ``screen`` (form controls, the site) or ``print`` (drawn for a pen, the packs).
     """
     env = {"edition": edition, "exercise": exercise, "values": values or {}, "medium": medium}
-    return MD.renderer.render(tokens, MD.options, env)
+    return str(MD.renderer.render(tokens, MD.options, env))

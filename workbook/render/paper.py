@@ -1,6 +1,6 @@
 """Response fields drawn for a pen: the print medium of the same parsed field the site draws.
 
-The site (``fields.render_field``) draws a field as form controls; a pack draws
+The site (``controls.render_field``) draws a field as form controls; a pack draws
 the very same :class:`fields.Parsed` (same question tokens, same items, same
 keys) as ruled lines, circles, boxes and empty tables, so an exercise reads
 the same on screen and on paper. Where the client has answered, the answer
@@ -10,13 +10,15 @@ field kind as DESIGN.md gives them). Nothing here is interactive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.utils import EnvType, OptionsDict
 
-from workbook.render.fields import Parsed, _question
+from workbook.render.controls import question
+from workbook.render.fields import Parsed
 
 TICK = "\u2714"  # ✔ heavy check mark, from DejaVu Sans (embedded like every font)
 
@@ -138,24 +140,27 @@ def _table(parsed: Parsed, value: Any) -> str:
     )
 
 
+Space = Callable[[RendererHTML, Parsed, Any, OptionsDict, EnvType], str]
+# A field's kind → how its space (or its answer) is drawn for a pen.
+SPACE: dict[str, Space] = {
+    "prompt": lambda r, parsed, value, options, env: _prompt(parsed, value),
+    "scale": lambda r, parsed, value, options, env: _scale(parsed, value),
+    "checklist": _options,
+    "choice": _options,
+    "rating": _rating,
+    "table": lambda r, parsed, value, options, env: _table(parsed, value),
+}
+
+
 def render_field(r: RendererHTML, parsed: Parsed, options: OptionsDict, env: EnvType) -> str:
     """Draw one field for paper: its question, then writing space or the client's answer."""
     field = parsed.field
     value = (env.get("values") or {}).get(field.id)
-    question, more = _question(r, parsed, options, env)
+    asked, more = question(r, parsed, options, env)
     name = escapeHtml(f"{env.get('exercise', '')}/{field.id}")
-    if field.kind == "prompt":
-        space = _prompt(parsed, value)
-    elif field.kind == "scale":
-        space = _scale(parsed, value)
-    elif field.kind in ("checklist", "choice"):
-        space = _options(r, parsed, value, options, env)
-    elif field.kind == "rating":
-        space = _rating(r, parsed, value, options, env)
-    else:
-        space = _table(parsed, value)
+    space = SPACE[field.kind](r, parsed, value, options, env)
     answered = " pf-answered" if value not in (None, "", [], {}) else ""
     return (
         f'<div class="pf pf-{field.kind}{answered}" data-field="{name}">\n'
-        f'<p class="pf-question">{question}</p>\n{more}{space}</div>\n'
+        f'<p class="pf-question">{asked}</p>\n{more}{space}</div>\n'
     )
