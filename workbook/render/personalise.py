@@ -1,6 +1,6 @@
 """Exercise + client → the page's HTML body.
 
-Jinja runs over the exercise's Markdown with the context of DESIGN.md, then
+Jinja runs over the exercise's Markdown with the context of docs/exercises.md, then
 the one Markdown instance parses it. An exercise with no Jinja in it reads
 the same for every client, so it is parsed once and only drawn per client
 (with that client's answers pre-filled).
