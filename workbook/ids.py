@@ -1,4 +1,4 @@
-"""The one id rule of DESIGN.md, its reserved names, and folding text to an id."""
+"""The one id rule of every file (docs/index.md), its reserved names, and folding text to an id."""
 
 from __future__ import annotations
 

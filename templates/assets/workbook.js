@@ -4,7 +4,7 @@
  * Every field saves as it changes, to localStorage under
  *   "workbook:" + firm id + ":" + client id + ":" + "exercise-id/field-id"
  * as {"value": …, "updated": "RFC 3339 UTC"}, so two clients on one computer
- * never see each other's answers. Values are shaped as DESIGN.md says for each
+ * never see each other's answers. Values are shaped as docs/answers.md says for each
  * field kind. Answers the coach imported are drawn into the page already; an
  * answer typed here since wins when it is newer. Without this script the page
  * still reads and prints.
@@ -77,7 +77,7 @@
   var ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var MAX_VALUE = 100000;
 
-  /* A value in one of DESIGN.md's shapes, rebuilt from scratch; null when it is not one:
+  /* A value in one of the answers format's shapes, rebuilt from scratch; null when it is not one:
      text (prompt, choice), a whole number (scale), item keys (checklist), item key to
      whole number (rating), rows of cell texts (table). Nothing else is ever stored. */
   function cleanValue(value) {

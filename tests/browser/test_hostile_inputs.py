@@ -2,7 +2,7 @@
 
 These need the answers script (``templates/assets/workbook.js``): saving fields
 to localStorage, "Download my answers" and loading an answers file. They follow
-DESIGN.md's answers format and the fields' markup (``data-field="exercise/field"``,
+the answers format of ``docs/answers.md`` and the fields' markup (``data-field="exercise/field"``,
 ``.field-status``).
 """
 

@@ -1,4 +1,4 @@
-"""Checking an answers file against DESIGN.md: format, client, times, limits, value shapes.
+"""Checking an answers file (docs/answers.md): format, client, times, limits, value shapes.
 
 Two levels. :func:`check_document` needs no project: the file's own structure,
 the limits, and that every value has one of the shapes a field can give.
@@ -37,7 +37,7 @@ def value_chars(value: Any) -> int:
 
 
 def generic_shape(value: Any) -> bool:
-    """Whether ``value`` has a shape some field kind gives (DESIGN.md, Answers)."""
+    """Whether ``value`` has a shape some field kind gives (docs/answers.md)."""
     if isinstance(value, str) or _is_int(value):
         return True
     if isinstance(value, dict):

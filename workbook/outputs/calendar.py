@@ -1,6 +1,6 @@
 """``calendar.ics``: the client's sessions and milestone due dates (RFC 5545).
 
-Choices, since DESIGN.md leaves them open:
+Choices, since the output layout leaves them open:
 
 * A session time without a zone is the coach's local time. ``workbook.yml``
   names no zone, so such times are written as *floating* times (RFC 5545

@@ -47,7 +47,7 @@ def source_dir(project: Project) -> Path:
 
 
 def site_dir(project: Project) -> Path:
-    """Where the built curriculum goes: ``<output>/curriculum`` (DESIGN.md's layout)."""
+    """Where the built curriculum goes: ``<output>/curriculum`` (docs/output.md)."""
     return project.output / "curriculum"
 
 

@@ -1,6 +1,6 @@
 """The engagement's record for the packs: rating scores over time, drawn as a small chart.
 
-Rating fields total to a score (DESIGN.md); exercises with the same
+Rating fields total to a score (docs/exercises.md); exercises with the same
 ``tracks:`` value form one series, so a self-assessment at the start and
 again near the end are read side by side. :func:`progress_chart` is the one
 place the chart is drawn, so a richer chart (the site's progress page) can

@@ -5,7 +5,7 @@ the very same :class:`fields.Parsed` (same question tokens, same items, same
 keys) as ruled lines, circles, boxes and empty tables, so an exercise reads
 the same on screen and on paper. Where the client has answered, the answer
 is printed in place of the blank space, from ``env["values"]`` (values per
-field kind as DESIGN.md gives them). Nothing here is interactive.
+field kind as docs/answers.md gives them). Nothing here is interactive.
 """
 
 from __future__ import annotations
