@@ -1,6 +1,6 @@
 """Exercise + a client's context → the exercise's tokens and fields, once per client.
 
-Jinja runs over the exercise's Markdown with the context of DESIGN.md, then
+Jinja runs over the exercise's Markdown with the names of docs/exercises.md, then
 the one Markdown instance parses it. The result is kept as tokens, so the
 exercise's page, its stage page and home (which count its fields), the
 progress page and the packs all share one personalisation and one parse, and
