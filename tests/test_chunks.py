@@ -19,7 +19,7 @@ from workbook.load.project import load_project
 from workbook.render import markdown
 from workbook.render.chunks import ChunkParser, split
 from workbook.render.personalise import client_context
-from workbook.render.templating import plain, restore_keys
+from workbook.render.templating import plain, render_marked, restore_keys
 
 PATH = Path("content/exercises/x.md")
 BLOCKS = [
@@ -97,7 +97,8 @@ def test_every_example_page_parses_the_same(example_project: Path) -> None:
                 if not exercise.has_jinja:
                     continue
                 template = ctx.personaliser.env.get_template(f"exercise:{eid}")
-                text = restore_keys(template.render({**context, "stage": plain(view.stage)}))
+                page_context = {**context, "stage": plain(view.stage)}
+                text = restore_keys(render_marked(template, page_context)[0])
                 whole_tokens, whole = markdown.parse(text, exercise.path, eid)
                 tokens, report = parser.parse(text, exercise.path, eid)
                 assert markdown.render(tokens, edition="coach", exercise=eid) == markdown.render(

@@ -90,7 +90,7 @@ class Personaliser:
         if exercise.has_jinja:
             try:
                 template = self.env.get_template(f"exercise:{exercise.id}")
-                text = templating.render_capped(template, {**context, "stage": plain(stage)})
+                text, lines = templating.render_marked(template, {**context, "stage": plain(stage)})
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
             tokens, report = self.chunks.parse(
@@ -102,9 +102,9 @@ class Personaliser:
                     exercise.body, exercise.path, exercise.id
                 )
             tokens, report = self._static[exercise.id]
-            text = exercise.body
+            text, lines = exercise.body, templating.LineMap()
         if report.problems:
-            return None, report.problems
+            return None, lines.relocate(report.problems)
         html = markdown.render(
             tokens, edition=edition, exercise=exercise.id, values=values, medium=medium
         )
