@@ -150,7 +150,7 @@ def template_problem(exc: Exception, path: Path) -> Problem:
     if isinstance(exc, jinja2.TemplateNotFound):
         return Problem(
             where,
-            f"template not found: {message}",
+            f"template not found: {exc.name}",
             "includes must name a file inside content/ or templates/",
         )
     if found := re.fullmatch(r"No (filter|test) named '(.+)'(?: found)?\.", message):
