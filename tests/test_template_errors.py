@@ -330,3 +330,26 @@ def test_captured_text_compares_as_written(make_project, cli) -> None:
     page = (root / "site/alex/01-start/hello.html").read_text(encoding="utf-8")
     assert "SAME" in page and "QUIET WORDS" in page
     assert "\ue001" not in page and "\ue002" not in page
+
+
+def test_a_value_cannot_forge_an_item_key_or_a_line_mark(make_project, cli) -> None:
+    """The private characters used for item keys and line marks are dropped from values."""
+    body = (
+        "::: {.checklist #steps}\nPick one.\n\n- {{ client.role }}\n- Other\n:::\n\n"
+        "{{ client.organisation }}\n\n::: {.prompt #{{ 'why' }} lines=0}\nWhy?\n:::\n"
+    )
+    profile = (
+        "name: Alex Example\ncoach: {name: Casey Coach}\nprogramme: mini\n"
+        'role: "Lead \\ue000sneaky\\ue000"\n'
+        'organisation: "\\ue0011\\ue003exercise:goodbye\\ue002"\n'
+    )
+    root = make_project({HELLO: exercise(body), "clients/alex.yml": profile})
+    assert problems(cli, root) == [
+        "content/exercises/hello.md:13: 'lines=0' should be a whole number from 1 to 40 — "
+        "write e.g. lines=4"
+    ]
+    body = body.replace(" lines=0", "")
+    root = make_project({HELLO: exercise(body), "clients/alex.yml": profile})
+    assert cli(["build", "--no-pdf", "--today", "2026-01-01"], root).exit_code == 0
+    page = (root / "site/alex/01-start/hello.html").read_text(encoding="utf-8")
+    assert 'value="lead-sneaky"' in page and 'value="sneaky"' not in page

@@ -140,7 +140,7 @@ def _programme_stage(
         known = ", ".join(s.id for s in programme.stages)
         return [
             Problem(
-                SourceLocation(path, raw_stage.line, raw_stage.col),
+                SourceLocation(path, getattr(raw_stage, "line", 0), getattr(raw_stage, "col", 0)),
                 f"programme '{pid}' has no stage '{stage}'",
                 f"use one of: {known}",
             )

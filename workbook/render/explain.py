@@ -29,7 +29,17 @@ from workbook.errors import Problem, SourceLocation
 SYNTAX_FIX = "check the {{ }} and {% %} tags on this line"
 GUARD_FIX = "check the spelling, or guard optional values with {% if … is defined %}"
 BLOCK_TAGS = ("for", "if", "block", "macro", "call", "filter", "set", "with", "autoescape")
-TAGS = (*BLOCK_TAGS, "elif", "else", "extends", "include", "import", "from", "print", "raw")
+TAGS: tuple[str, ...] = (
+    *BLOCK_TAGS,
+    "elif",
+    "else",
+    "extends",
+    "include",
+    "import",
+    "from",
+    "print",
+    "raw",
+)
 TAGS += tuple(f"end{t}" for t in (*BLOCK_TAGS, "raw"))
 _TOKENS = {
     "end of print statement": "}}",
@@ -231,8 +241,8 @@ def _short_syntax_problem(message: str, where: SourceLocation) -> Problem:
         return Problem(where, f"unknown tag {{% {name} %}}", fix)
     if found := re.fullmatch(r"unexpected end of template, expected '(.+)'\.", message):
         end = _TOKENS.get(found[1], f"'{found[1]}'")
-        tag = {"}}": "{{ … }}", "%}": "{% … %}"}.get(end, "last tag")
-        return Problem(where, f"the {tag} is never closed", f"end it with {end}")
+        opened = {"}}": "{{ … }}", "%}": "{% … %}"}.get(end, "last tag")
+        return Problem(where, f"the {opened} is never closed", f"end it with {end}")
     if message == "unexpected '}'":
         return Problem(
             where, "a '}' on its own does not close a tag", "end a value with }} and a tag with %}"

@@ -58,17 +58,22 @@ EXERCISE_NAMES = frozenset(
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _ITEM_KEY = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 _KEY_MARK = "\ue000"
+_OUR_MARKS = re.compile("[\ue000-\ue003]")  # item-key and line marks: never from a value
 # Compiled code depends on our extensions and code generator: a new name when they change.
 CACHE_PATTERN = "__workbook2_%s.cache"
 
 
 def markdown_text(value: Any) -> str:
-    """Print a value into Markdown as literal text: one line, punctuation escaped."""
+    """Print a value into Markdown as literal text: one line, punctuation escaped.
+
+    The private characters this module marks item keys and lines with are dropped,
+    so a value cannot make an item key.
+    """
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         value = ", ".join("" if v is None else str(v) for v in value)
-    text = " ".join(str(value).split())
+    text = " ".join(_OUR_MARKS.sub("", str(value)).split())
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
@@ -260,8 +265,8 @@ def undeclared(env: jinja2.Environment, source: str, path: Path) -> list[Problem
         return [template_problem(exc, path)]
     problems = unknown_filters_and_tests(env, ast, path)
     probe = env.overlay()  # stand-ins for the unknown names, so the rest can be traced
-    probe.filters = {**env.filters, **{n.name: str for n in ast.find_all(nodes.Filter)}}
-    probe.tests = {**env.tests, **{n.name: bool for n in ast.find_all(nodes.Test)}}
+    probe.filters = {**env.filters, **{n.name: _stand_in for n in ast.find_all(nodes.Filter)}}
+    probe.tests = {**env.tests, **{n.name: _stand_in for n in ast.find_all(nodes.Test)}}
     tracker = meta.TrackingCodeGenerator(probe)
     try:
         tracker.visit(ast)
@@ -279,6 +284,11 @@ def undeclared(env: jinja2.Environment, source: str, path: Path) -> list[Problem
             )
         )
     return sorted(problems, key=lambda p: p.where.line)
+
+
+def _stand_in(value: Any, *args: Any, **kwargs: Any) -> Any:
+    """A filter or test that does nothing, standing in for an unknown one while tracing."""
+    return value
 
 
 def unknown_filters_and_tests(
