@@ -391,6 +391,35 @@ CASES: dict[str, tuple[dict[str, str | bytes], Callable[[Path], None] | None, st
         f"{KEPT}:2:14: not valid JSON: Expecting property name enclosed in double quotes — "
         + REDOWNLOAD,
     ),
+    "empty profile": (
+        {"clients/alex.yml": "# nothing yet\n"},
+        None,
+        "clients/alex.yml:1: the profile is empty — add at least 'name:' and 'coach: {name: …}'",
+    ),
+    "two yaml documents": (
+        {"clients/alex.yml": MINI_CLIENT + "---\nname: Again\n"},
+        None,
+        "clients/alex.yml:4:1: YAML syntax error: the file holds more than one YAML document "
+        "— keep one document in the file: remove the second '---' line",
+    ),
+    "outputs that overlap": (
+        {"workbook.yml": "output: site\ncoach_output: site/coach\n"},
+        None,
+        "workbook.yml:2: coach_output and output overlap — keep the coach edition out of the "
+        "published folder, e.g. coach_output: coach",
+    ),
+    "nested blocks": (
+        {HELLO: exercise("::: note\n::: tip\nText\n:::\n:::\n")},
+        None,
+        "content/exercises/hello.md:4: ':::' blocks cannot be nested — close the first block "
+        "before opening the next",
+    ),
+    "unknown key in an answers file": (
+        {KEPT: answers({}).replace('"answers"', '"note": "hi",\n "answers"')},
+        None,
+        f"{KEPT}:5: unknown key 'note' — an answers file has only: format, client, programme, "
+        "exported, answers",
+    ),
     "answers file of another client": (
         {KEPT: answers({}, client="blair")},
         None,
@@ -423,6 +452,17 @@ def test_every_kind_of_problem_is_a_located_line(name: str, make_project) -> Non
     assert "Traceback" not in output
     assert result.returncode == 1, output
     assert expected in result.stderr.splitlines(), output
+
+
+def test_build_reports_an_unknown_filter_without_a_traceback(make_project) -> None:
+    root = make_project({HELLO: exercise("{{ client.name | uppr }}\n")})
+    result = run_workbook(["build", "--no-pdf"], root, timeout=120)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1
+    assert (
+        "content/exercises/hello.md:4: unknown filter 'uppr' — did you mean 'upper'?"
+        in result.stderr.splitlines()
+    )
 
 
 def test_a_profile_reports_every_problem_at_once(make_project) -> None:
