@@ -20,7 +20,7 @@ from workbook.render import markdown
 from workbook.render.chunks import ChunkParser, split
 from workbook.render.context import RenderContext
 from workbook.render.personalise import RecordingAnswers
-from workbook.render.templating import restore_keys
+from workbook.render.templating import render_marked, restore_keys
 
 PATH = Path("content/exercises/x.md")
 BLOCKS = [
@@ -102,7 +102,7 @@ def test_every_example_page_parses_the_same(example_project: Path) -> None:
                 names = {**EXERCISE_NAMES, "stage": f"stage:{view.stage.id}"}
                 answers = RecordingAnswers(job.answers.values(), reader)
                 context = reader.context(names, answers=answers)
-                text = restore_keys(template.render(context))
+                text = restore_keys(render_marked(template, context)[0])
                 whole_tokens, whole = markdown.parse(text, exercise.path, eid)
                 tokens, report = parser.parse(text, exercise.path, eid)
                 assert markdown.render(tokens, edition="coach", exercise=eid) == markdown.render(

@@ -109,13 +109,13 @@ CASES = {
     ),
     "undefined variable": (
         {"content/exercises/hello.md": "---\ntitle: Hello\n---\n\nHi\n\n{{ clinet.name }}\n"},
-        "content/exercises/hello.md:7: undefined name 'clinet' — exercises can use: answers, "
-        "client, coach, engagement, firm, goals, programme, sponsor, stage, today",
+        "content/exercises/hello.md:7: undefined name 'clinet' — did you mean 'client'? "
+        "exercises can use: answers, client, coach, engagement, firm, goals, programme, "
+        "sponsor, stage, today",
     ),
     "undefined attribute": (
         {"content/exercises/hello.md": "---\ntitle: Hello\n---\n\nHi\n\n{{ client.nmae }}\n"},
-        "content/exercises/hello.md:7: 'dict object' has no attribute 'nmae' — check the "
-        "spelling, or guard optional values with {% if … %}",
+        "content/exercises/hello.md:7: 'client' has no key 'nmae' — did you mean 'name'?",
     ),
     "python internals": (
         {

@@ -7,6 +7,7 @@ instead of raising, so one run reports everything at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +24,18 @@ class SourceLocation:
     col: int = 0
 
     def display(self, root: Path | None = None) -> str:
-        """``path:line:col`` with the path relative to the project when it can be."""
+        """``path:line:col`` with the path relative to the project when it can be.
+
+        The path is named as the user wrote it (a link by its own name) where that is
+        inside the project, else as it resolves.
+        """
         path = self.path
         if root is not None:
-            try:
-                path = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                path = self.path
+            base = root.resolve()
+            for candidate in (Path(os.path.abspath(self.path)), self.path.resolve()):
+                if candidate.is_relative_to(base):
+                    path = candidate.relative_to(base)
+                    break
         text = path.as_posix()
         if self.line:
             text += f":{self.line}"

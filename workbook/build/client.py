@@ -370,17 +370,15 @@ def _check(
     hides a problem in another; every exercise of the programme is personalised,
     released or not.
     """
-    broken = frozenset(batch.findings.exercises) | frozenset(
-        e for e in used_exercises(batch.project, job.programme.id) if e not in job.exercises
-    )
+    used = used_exercises(batch.project, job.programme.id)
+    missing = {e for e in used if e not in job.exercises}  # could not be read at all
+    broken = frozenset(batch.findings.exercises) | missing
     work = ClientWork(job, worker.ctx, inputs, dry=True, broken=broken)
     problems: list[Problem] = list(known)
     reader = Reader(inputs)
     for eid in job.exercises:
         problems += work.exercise(eid, reader)[1]
-    if not batch.findings.everything and not (
-        broken & set(used_exercises(batch.project, job.programme.id))
-    ):
+    if not batch.findings.everything and not missing:  # pages need every exercise's title
         for task in plan_tasks(work):
             problems += task.make(Reader(inputs))[1]
     unique = tuple(dict.fromkeys(problems))

@@ -138,9 +138,12 @@ def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
     return raw, []
 
 
-def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Read and check one answers file (format, client, answers, times, limits)."""
-    from workbook.check.answers import check_document
+def read_file(path: Path, client: str | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read and check one answers file (format, client, answers, times, limits).
+
+    With ``client``, the file must hold that client's answers (it is kept in their folder).
+    """
+    from workbook.check.answers import check_document, key_line
 
     raw, problems = read_bytes(path)
     if raw is None:
@@ -148,7 +151,16 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     data, problems = parse_json(raw, path)
     if problems:
         return None, problems
-    problems = check_document(data, path)
+    text = raw.decode("utf-8-sig")
+    problems = check_document(data, path, text)
+    if not problems and client is not None and data["client"] != client:
+        problems = [
+            Problem(
+                SourceLocation(path, key_line(text, "client")),
+                f"this file holds answers of '{data['client']}', not '{client}'",
+                f"move it to clients/{data['client']}.answers/",
+            )
+        ]
     return (None, problems) if problems else (data, [])
 
 
@@ -178,15 +190,7 @@ def load(folder: Path) -> tuple[Answers, list[Problem]]:
                 )
             )
             continue
-        data, found = read_file(path)
-        if data is not None and data["client"] != client:
-            found = [
-                Problem(
-                    SourceLocation(path),
-                    f"this file holds answers of '{data['client']}', not '{client}'",
-                    f"move it to clients/{data['client']}.answers/",
-                )
-            ]
+        data, found = read_file(path, client)
         problems += found
         if found or data is None:
             continue

@@ -15,9 +15,11 @@ from workbook.errors import Findings, Problem, SourceLocation
 from workbook.ids import ID_FIX, fold, id_problem
 from workbook.load import answers as answers_mod
 from workbook.load import defaults
-from workbook.load.schema import EXERCISE_META, PROFILE, PROGRAMME, SETTINGS, Ctx
+from workbook.load.profiles import load_client
+from workbook.load.schema import EXERCISE_META, PROGRAMME, SETTINGS, Ctx
 from workbook.load.sources import (
     MAX_MARKDOWN_BYTES,
+    YList,
     YMap,
     load_yaml_file,
     read_text,
@@ -26,10 +28,8 @@ from workbook.load.sources import (
 from workbook.models import (
     Client,
     Colours,
-    Engagement,
     Exercise,
     Firm,
-    Person,
     Programme,
     Settings,
     Stage,
@@ -211,9 +211,13 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
     stages: list[Stage] = []
     seen_stages: set[str] = set()
     seen_exercises: dict[str, int] = {}
-    for raw, stage in zip(data.get("stages") or [], clean["stages"], strict=False):
+    raw_stages = data.get("stages")
+    mappings = (
+        [r for r in raw_stages if isinstance(r, YMap)] if isinstance(raw_stages, YList) else []
+    )
+    for raw, stage in zip(mappings, clean["stages"], strict=False):
         line = getattr(raw, "line", 0)
-        if stage["id"] in seen_stages:
+        if stage["id"] is not None and stage["id"] in seen_stages:
             problems.append(
                 Problem(
                     SourceLocation(path, line),
@@ -273,7 +277,7 @@ def load_exercise(eid: str, path: Path) -> tuple[Exercise | None, list[Problem]]
         return None, problems
     ctx = Ctx(path)
     meta = EXERCISE_META.check(split.meta, ctx, "")
-    if meta is None:
+    if meta is None or ctx.problems:
         return None, ctx.problems
     return Exercise(
         id=eid,
@@ -285,104 +289,6 @@ def load_exercise(eid: str, path: Path) -> tuple[Exercise | None, list[Problem]]
         tracks=meta["tracks"],
         body=split.body,
         has_jinja=bool(_JINJA.search(split.body)),
-    ), []
-
-
-def load_client(
-    cid: str,
-    path: Path,
-    settings: Settings,
-    programmes: dict[str, Programme],
-    broken: set[str],
-    root: Path,
-) -> tuple[Client | None, list[Problem]]:
-    data, problems = load_yaml_file(path)
-    if data is None:
-        return None, problems or [
-            Problem(
-                SourceLocation(path, 1),
-                "the profile is empty",
-                "add at least 'name:' and 'coach: {name: …}'",
-            )
-        ]
-    ctx = Ctx(path)
-    clean = PROFILE.check(data, ctx, "")
-    problems += ctx.problems
-    if clean is None or problems:
-        return None, problems
-    seen_goals: set[str] = set()
-    for raw, goal in zip(data.get("goals") or [], clean["goals"], strict=False):
-        if goal.id in seen_goals:
-            problems.append(
-                Problem(
-                    SourceLocation(path, getattr(raw, "line", 0)),
-                    f"two goals have the id '{goal.id}'",
-                    "give each goal its own id",
-                )
-            )
-        seen_goals.add(goal.id)
-    if problems:
-        return None, problems
-    engagement = clean["engagement"] or {"start": None, "stage": None, "sessions": ()}
-    pid = clean["programme"] or settings.programme
-    programme = programmes.get(pid)
-    marks = data.marks
-    if programme is None and pid in broken:
-        problems.append(
-            Problem(
-                SourceLocation(path, *marks.get("programme", (1, 0))),
-                f"client '{cid}' uses programme '{pid}', which has errors",
-                f"fix content/programmes/{pid}.yml",
-            )
-        )
-        return None, problems
-    if programme is None:
-        where = (
-            SourceLocation(path, *marks["programme"])
-            if "programme" in marks
-            else SourceLocation(root / "workbook.yml")
-        )
-        known = ", ".join(sorted(programmes)) or "none yet"
-        problems.append(
-            Problem(
-                where,
-                f"unknown programme '{pid}' for client '{cid}'",
-                f"use one of the programmes in content/programmes/: {known}",
-            )
-        )
-        return None, problems
-    stage = engagement["stage"] or programme.stages[0].id
-    if programme.stage(stage) is None:
-        raw = data["engagement"]["stage"]
-        known = ", ".join(s.id for s in programme.stages)
-        problems.append(
-            Problem(
-                SourceLocation(path, raw.line, raw.col),
-                f"programme '{pid}' has no stage '{stage}'",
-                f"use one of: {known}",
-            )
-        )
-        return None, problems
-    name = clean["name"]
-    return Client(
-        id=cid,
-        path=path,
-        name=name,
-        preferred_name=clean["preferred_name"] or (name.split() or [name])[0],
-        coach=Person(**clean["coach"]),
-        pronouns=clean["pronouns"],
-        role=clean["role"],
-        organisation=clean["organisation"],
-        programme=pid,
-        sponsor=Person(**clean["sponsor"]) if clean["sponsor"] else None,
-        engagement=Engagement(
-            start=engagement["start"], stage=stage, sessions=tuple(engagement["sessions"])
-        ),
-        about=clean["about"],
-        goals=clean["goals"],
-        custom=clean["custom"],
-        language=clean["language"],
-        encrypt=clean["encrypt"],
     ), []
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from workbook import models
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import ID_FIX, id_problem
+from workbook.load.language import LANGUAGE_TAG, TAG_PATTERN, suggest_tag
 from workbook.load.sources import YList, YMap, YText, line_of
 
 
@@ -33,7 +34,12 @@ class Ctx:
 
 
 class Spec:
-    """A declared value. ``check`` returns the clean value (or None) and reports problems."""
+    """A declared value. ``check`` reports its problems and returns the clean value.
+
+    None means the value cannot be used. A mapping that builds no model returns
+    what it could read, None for each broken key, so that the checks of its
+    other keys (a profile's stage beside a bad date) still run.
+    """
 
     required = False
     description = ""
@@ -128,6 +134,32 @@ class Colour(Text):
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}
+
+
+class Language(Text):
+    """A BCP 47 language tag (RFC 5646): ``en``, ``en-GB``, ``zh-Hant-TW``, ``es-419``.
+
+    Only the form is checked. The primary subtag is the two- or three-letter
+    ISO 639 code: the longer forms the grammar allows are reserved or unused,
+    and refusing them lets ``english`` be told to write ``en``.
+    """
+
+    def check(self, value: Any, ctx: Ctx, key: str) -> Any:
+        text = super().check(value, ctx, key)
+        if text is None or LANGUAGE_TAG.fullmatch(text):
+            return text
+        near = suggest_tag(text)
+        ctx.add(
+            value,
+            f"'{key}' is not a language tag: '{text}'",
+            f"did you mean '{near}'?"
+            if near
+            else "write a BCP 47 tag such as en, en-GB, fr-CA or zh-Hant-TW",
+        )
+        return None
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^{TAG_PATTERN}$", "description": self.description}
 
 
 class Bool(Spec):
@@ -276,39 +308,41 @@ class Obj(Spec):
             )
             return None
         before = len(ctx.problems)
-        out: dict[str, Any] = {}
+        self._unknown_keys(value, ctx)
+        out = {name: self._value(value, name, spec, ctx, key) for name, spec in self.fields.items()}
+        if self.build is None:
+            return out
+        return self.build(**out) if len(ctx.problems) == before else None
+
+    def _unknown_keys(self, value: YMap, ctx: Ctx) -> None:
         for name in value:
-            if name not in self.fields:
-                line, col = value.marks[name]
-                near = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
-                fix = (
-                    f"did you mean '{near[0]}'?"
-                    if near
-                    else ("known keys: " + ", ".join(self.fields))
-                )
-                if value.flow and not near:
-                    fix = "inside { }, a comma ends a value: put text that holds a comma in quotes"
-                ctx.problems.append(
-                    Problem(SourceLocation(ctx.path, line, col), f"unknown key '{name}'", fix)
-                )
-        for name, spec in self.fields.items():
-            full = f"{key}.{name}" if key else name
-            if name in value and value[name] is not None:
-                out[name] = spec.check(value[name], ctx, full)
-                if out[name] is None and spec.required:
-                    out[name] = None
-            elif spec.required:
-                ctx.add(
-                    value,
-                    f"missing required key '{full}'",
-                    f"add '{name}:' here",
-                    line=value.marks[name][0] if name in value.marks else 0,
-                )
-            else:
-                out[name] = spec.empty()
-        if len(ctx.problems) > before:
+            if name in self.fields:
+                continue
+            line, col = value.marks[name]
+            near = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+            fix = (
+                f"did you mean '{near[0]}'?" if near else ("known keys: " + ", ".join(self.fields))
+            )
+            if value.flow and not near:
+                fix = "inside { }, a comma ends a value: put text that holds a comma in quotes"
+            ctx.problems.append(
+                Problem(SourceLocation(ctx.path, line, col), f"unknown key '{name}'", fix)
+            )
+
+    def _value(self, value: YMap, name: str, spec: Spec, ctx: Ctx, key: str) -> Any:
+        """One key's clean value: checked if given, its default if not, None if broken."""
+        full = f"{key}.{name}" if key else name
+        if name in value and value[name] is not None:
+            return spec.check(value[name], ctx, full)
+        if spec.required:
+            ctx.add(
+                value,
+                f"missing required key '{full}'",
+                f"add '{name}:' here",
+                line=value.marks[name][0] if name in value.marks else 0,
+            )
             return None
-        return self.build(**out) if self.build else out
+        return spec.empty()
 
     def json(self) -> dict[str, Any]:
         return {
@@ -377,7 +411,7 @@ PROFILE = Obj(
             )
         ),
         "custom": FreeForm(),
-        "language": Text(description="BCP 47 language tag, overrides workbook.yml"),
+        "language": Language(description="BCP 47 language tag, overrides workbook.yml"),
         "encrypt": Bool(description="encrypt this client's site"),
     },
     description="A workbook client profile (clients/<id>.yml)",
@@ -397,7 +431,7 @@ SETTINGS = Obj(
         "programme": Id(),
         "release": Choice(("current", "all")),
         "paper": Choice(("A4", "Letter")),
-        "language": Text(),
+        "language": Language(description="BCP 47 language tag: en, en-GB, fr-CA…"),
         "output": Text(),
         "coach_output": Text(),
         "theme": Text(),

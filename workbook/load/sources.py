@@ -200,6 +200,8 @@ def _yaml_fix(what: str) -> str:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in what:
         return "put text containing ': ' in quotes"
+    if "more than one YAML document" in what:
+        return "keep one document in the file: remove the second '---' line"
     return "check the indentation and quoting near this line"
 
 

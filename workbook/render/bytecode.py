@@ -14,6 +14,7 @@ file is ignored and replaced, never loaded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import io
@@ -28,6 +29,16 @@ from workbook.load.userdirs import private_folder, user_cache_home, user_key
 TAG_BYTES = 32
 
 
+@functools.cache
+def code_version() -> str:
+    """What compiled code depends on besides a template's source: Jinja, and our own
+    compiler and loaders (a new version of either must not load older code)."""
+    h = hashlib.sha256(jinja2.__version__.encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 class AuthenticatedCache(jinja2.BytecodeCache):
     """Jinja's bytecode cache, each entry sealed with an HMAC under the user's key."""
 
@@ -36,7 +47,7 @@ class AuthenticatedCache(jinja2.BytecodeCache):
         self.key = key
 
     def _path(self, bucket: Bucket) -> Path:
-        name = hashlib.sha256(bucket.key.encode("utf-8")).hexdigest()
+        name = hashlib.sha256((code_version() + bucket.key).encode("utf-8")).hexdigest()
         return self.folder / f"{name}.cache"
 
     def _tag(self, bucket: Bucket, payload: bytes) -> bytes:

@@ -119,7 +119,7 @@ class Personaliser:
         if exercise.has_jinja:
             try:
                 template = self.env.get_template(f"exercise:{exercise.id}")
-                text = templating.render_capped(template, context)
+                text, lines = templating.render_marked(template, context)
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
             tokens, report = self.chunks.parse(
@@ -131,7 +131,7 @@ class Personaliser:
                     exercise.body, exercise.path, exercise.id
                 )
             tokens, report = self._static[exercise.id]
-            text = exercise.body
+            text, lines = exercise.body, templating.LineMap()
         if report.problems:
-            return None, report.problems
+            return None, lines.relocate(report.problems)
         return Personalised(exercise, tokens, tuple(report.fields), text, dict(reads)), []

@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 from jinja2 import filters as jfilters
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.nodes import Concat
+from jinja2.nodes import Concat, Filter, Test
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
@@ -40,6 +40,7 @@ from jinja2.sandbox import (
 )
 from markupsafe import Markup
 
+from workbook.render.explain import Explanation, LinkedOutside, unknown_name
 from workbook.render.recording import RecordingContext
 
 MAX_VALUE = 1_000_000  # characters of one value, items of one list
@@ -51,6 +52,11 @@ _WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more in a
 
 class TooBig(jinja2.TemplateRuntimeError):
     """A template tried to make a value, a page or a loop too big to be meant."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            Explanation(message, "make smaller values, or loops over the profile's own lists")
+        )
 
 
 def _too_big(what: str) -> TooBig:
@@ -174,19 +180,31 @@ class _CappedEscapeFormatter(SandboxedEscapeFormatter, _CappedFormatter):
     pass
 
 
-class _CheckedConcat(CodeGenerator):
-    """``a ~ b`` goes through the environment, so growing strings are capped too."""
+class _CheckedCode(CodeGenerator):
+    """``a ~ b`` goes through the environment, so growing strings are capped too; and
+    every filter and test must exist, even inside ``{% if %}`` (where Jinja would wait
+    until the branch runs, so a misspelt name could pass ``check`` unseen)."""
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.checked_concat(")
         super().visit_Concat(node, frame)
         self.write(")")
 
+    def visit_Filter(self, node: Filter, frame: Frame) -> None:
+        if node.name not in self.environment.filters:
+            self.fail(unknown_name("filter", node.name, self.environment.filters), node.lineno)
+        super().visit_Filter(node, frame)
+
+    def visit_Test(self, node: Test, frame: Frame) -> None:
+        if node.name not in self.environment.tests:
+            self.fail(unknown_name("test", node.name, self.environment.tests), node.lineno)
+        super().visit_Test(node, frame)
+
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Attribute access only on plain data, and every value-growing operation capped."""
 
-    code_generator_class = _CheckedConcat
+    code_generator_class = _CheckedCode
     context_class = RecordingContext  # templates tell the task's reader what they resolve
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
@@ -241,6 +259,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         _checked_call(__obj, args)
         return super().call(__context, __obj, *args, **kwargs)
 
+    def call_filter(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+        """``map('uppr')``: a filter named by a string is checked when it is called."""
+        if isinstance(name, str) and name not in self.filters:
+            raise jinja2.TemplateRuntimeError(unknown_name("filter", name, self.filters))
+        return super().call_filter(name, value, *args, **kwargs)
+
+    def call_test(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+        """``select('evn')``: a test named by a string is checked when it is called."""
+        if isinstance(name, str) and name not in self.tests:
+            raise jinja2.TemplateRuntimeError(unknown_name("test", name, self.tests))
+        return super().call_test(name, value, *args, **kwargs)
+
     def checked_concat(self, value: Any) -> Any:
         if _size(value) > MAX_VALUE:
             raise _too_big("the joined text")
@@ -256,7 +286,7 @@ class ContainedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(p).resolve()) for p in self.searchpath):
-            raise jinja2.TemplateNotFound(f"{template} (it links outside its folder)")
+            raise LinkedOutside(template, filename)
         return source, filename, uptodate
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,20 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.ext import Extension
 from jinja2.lexer import TokenStream
-from jinja2.sandbox import SecurityError
 
 from workbook.errors import Problem, SourceLocation
-from workbook.render.sandbox import ContainedLoader, Sandbox, TooBig, render_capped
+from workbook.render.explain import (
+    Explanation,
+    Record,
+    StrictData,
+    closest,
+    template_problem,
+    unknown_name,
+)
+from workbook.render.lines import LineMap, LineMarks, unmark
+from workbook.render.sandbox import ContainedLoader, Sandbox, render_capped
 
-__all__ = ["render_capped"]
+__all__ = ["render_capped", "template_problem"]
 
 EXERCISE_NAMES = frozenset(
     {
@@ -51,30 +58,42 @@ EXERCISE_NAMES = frozenset(
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _ITEM_KEY = re.compile(r"\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}")
 _KEY_MARK = "\ue000"
+_OUR_MARKS = re.compile("[\ue000-\ue003]")  # item-key and line marks: never from a value
+# Compiled code depends on our extensions and code generator: a new name when they change.
 
 
 def markdown_text(value: Any) -> str:
-    """Print a value into Markdown as literal text: one line, punctuation escaped."""
+    """Print a value into Markdown as literal text: one line, punctuation escaped.
+
+    The private characters this module marks item keys and lines with are dropped,
+    so a value cannot make an item key.
+    """
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         value = ", ".join("" if v is None else str(v) for v in value)
-    text = " ".join(str(value).split())
+    text = " ".join(_OUR_MARKS.sub("", str(value)).split())
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
-def plain(value: Any, skip: frozenset[str] = frozenset({"path", "line"})) -> Any:
-    """Models → plain mappings/tuples/text for templates; file paths are left out."""
+def plain(value: Any, skip: frozenset[str] = frozenset({"path", "line"}), label: str = "") -> Any:
+    """Models → plain mappings/lists/text for templates; file paths are left out.
+
+    Mappings remember what they are (``goal``, ``coach``…), so a misspelt key can be
+    reported as "'goal' has no key 'titel'" rather than in Jinja's words.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name))
+        values = {
+            f.name: plain(getattr(value, f.name), label=f.name)
             for f in dataclasses.fields(value)
             if f.name not in skip
         }
+        return Record(values, label or type(value).__name__.lower())
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return Record({str(k): plain(v, label=str(k)) for k, v in value.items()}, label)
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        item = label[:-1] if label.endswith("s") else label
+        return [plain(v, label=item) for v in value]
     if isinstance(value, Path):
         return None
     return value
@@ -92,7 +111,15 @@ class _ExerciseLoader(jinja2.BaseLoader):
 
     def __init__(self, bodies: dict[str, tuple[str, Path]], content: Path) -> None:
         self.bodies = bodies
+        self.content = content
         self.files = ContainedLoader(str(content), followlinks=False)
+
+    def path_of(self, template: str) -> Path | None:
+        """The file a template name stands for, to report problems in it."""
+        if template.startswith("exercise:"):
+            found = self.bodies.get(template.removeprefix("exercise:"))
+            return found[1] if found else None
+        return self.content / template
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -123,7 +150,8 @@ def exercise_environment(
     env = Sandbox(
         bytecode_cache=cache,
         loader=_ExerciseLoader(bodies, content),
-        undefined=jinja2.StrictUndefined,
+        extensions=[LineMarks],
+        undefined=StrictData,
         autoescape=False,
         finalize=markdown_text,
         keep_trailing_newline=True,
@@ -141,7 +169,7 @@ def page_environment(
         bytecode_cache=cache,
         loader=ContainedLoader([str(p) for p in search], followlinks=False),
         extensions=[ScriptValues],
-        undefined=jinja2.StrictUndefined,
+        undefined=StrictData,
         autoescape=True,
         auto_reload=False,
         cache_size=-1,
@@ -177,7 +205,10 @@ class ScriptValues(Extension):
                     and tail[1].value == "tojson"
                 ):
                     raise jinja2.TemplateSyntaxError(
-                        "a value inside <script> must be printed with |tojson",
+                        Explanation(
+                            "a value inside <script> must be printed with |tojson",
+                            "write it as {{ value|tojson }}",
+                        ),
                         token.lineno,
                         stream.name,
                         stream.filename,
@@ -197,6 +228,13 @@ def _script_state(state: str, text: str) -> str:
         state, at = following, found + len(mark)
 
 
+def render_marked(template: jinja2.Template, context: dict[str, Any]) -> tuple[str, LineMap]:
+    """Render an exercise; the text comes with the source line of each of its lines."""
+    loader = template.environment.loader
+    path_of = loader.path_of if isinstance(loader, _ExerciseLoader) else None
+    return unmark(render_capped(template, context), path_of)
+
+
 def long_date(value: Any) -> str:
     """``2026-09-01`` → ``1 September 2026``; times keep their hour."""
     if isinstance(value, dt.datetime):
@@ -207,65 +245,50 @@ def long_date(value: Any) -> str:
 
 
 def undeclared(env: jinja2.Environment, source: str, path: Path) -> list[Problem]:
-    """Names a template uses that its context will not have, each with its line."""
+    """What a template gets wrong before it runs: syntax, unknown filters and tests, and
+    names its context will not have, each with its line (all of them, not the first)."""
     try:
         ast = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         return [template_problem(exc, path)]
-    problems = []
-    for name in sorted(meta.find_undeclared_variables(ast) - EXERCISE_NAMES):
+    problems = unknown_filters_and_tests(env, ast, path)
+    probe = env.overlay()  # stand-ins for the unknown names, so the rest can be traced
+    probe.filters = {**env.filters, **{n.name: _stand_in for n in ast.find_all(nodes.Filter)}}
+    probe.tests = {**env.tests, **{n.name: _stand_in for n in ast.find_all(nodes.Test)}}
+    tracker = meta.TrackingCodeGenerator(probe)
+    try:
+        tracker.visit(ast)
+    except jinja2.TemplateError as exc:
+        return [*problems, template_problem(exc, path)]
+    known = ", ".join(sorted(EXERCISE_NAMES))
+    for name in sorted(tracker.undeclared_identifiers - EXERCISE_NAMES):
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 0)
-        known = ", ".join(sorted(EXERCISE_NAMES))
+        near = closest(name, EXERCISE_NAMES)
         problems.append(
             Problem(
                 SourceLocation(path, line),
                 f"undefined name '{name}'",
-                f"exercises can use: {known}",
+                (f"did you mean '{near}'? " if near else "") + f"exercises can use: {known}",
             )
         )
+    return sorted(problems, key=lambda p: p.where.line)
+
+
+def _stand_in(value: Any, *args: Any, **kwargs: Any) -> Any:
+    """A filter or test that does nothing, standing in for an unknown one while tracing."""
+    return value
+
+
+def unknown_filters_and_tests(
+    env: jinja2.Environment, ast: nodes.Template, path: Path
+) -> list[Problem]:
+    """Every ``|filter`` and ``is test`` the environment does not have, with its line."""
+    problems = []
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        is_filter = isinstance(node, nodes.Filter)
+        known = env.filters if is_filter else env.tests
+        if node.name not in known:
+            explained = unknown_name("filter" if is_filter else "test", node.name, known)
+            where = SourceLocation(path, node.lineno)
+            problems.append(Problem(where, str(explained), explained.fix))
     return problems
-
-
-def template_problem(exc: Exception, path: Path) -> Problem:
-    """Turn a Jinja error into a located problem in the user's file."""
-    line = getattr(exc, "lineno", None) or 0
-    filename = getattr(exc, "filename", None)
-    if not line or filename is None:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename == str(path) or (filename and frame.filename == filename):
-                line = frame.lineno or line
-    where = Path(filename) if filename and filename != str(path) and "/" in filename else path
-    message = str(getattr(exc, "message", None) or exc)
-    if isinstance(exc, TooBig):
-        return Problem(
-            SourceLocation(where, line),
-            message,
-            "make smaller values, or loops over the profile's own lists",
-        )
-    if isinstance(exc, SecurityError) or "unsafe" in message:
-        return Problem(
-            SourceLocation(where, line),
-            f"the template reaches for Python internals ({message})",
-            "use only the values workbook gives templates",
-        )
-    if isinstance(exc, jinja2.UndefinedError):
-        return Problem(
-            SourceLocation(where, line),
-            message.replace("jinja2.", ""),
-            "check the spelling, or guard optional values with {% if … %}",
-        )
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Problem(
-            SourceLocation(where, line),
-            f"template syntax error: {message}",
-            "check the {{ }} and {% %} tags on this line",
-        )
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return Problem(
-            SourceLocation(where, line),
-            f"template not found: {message}",
-            "includes must name a file inside content/ or templates/",
-        )
-    return Problem(
-        SourceLocation(where, line), f"template error: {message}", "fix the expression on this line"
-    )
