@@ -66,7 +66,7 @@ class Output:
     plan: Callable[[ClientWork], list[Task]]
 
 
-# What an exercise's Jinja sees (DESIGN.md), as template variable → input name.
+# What an exercise's Jinja sees (docs/exercises.md), as template variable → input name.
 EXERCISE_NAMES = {
     "client": "client",
     **{part: part for part in PROFILE_PARTS},
