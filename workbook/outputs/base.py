@@ -15,6 +15,7 @@ inputs, and each exercise personalised once and shared by every task.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,10 @@ class Output:
     plan: Callable[[ClientWork], list[Task]]
 
 
+# Where an exercise's body goes in a page until its layout is checked: unguessable, so no
+# value printed by the layout can stand in for it.
+_BODY = f"\ue0ffbody-{secrets.token_hex(16)}\ue0ff"
+
 # What an exercise's Jinja sees (docs/exercises.md), as template variable → input name.
 EXERCISE_NAMES = {
     "client": "client",
@@ -113,13 +118,21 @@ class ClientWork:
         reader.include(reads)
         return result, problems
 
-    def render_page(self, reader: Reader, template: str, relative: str, **extra: Any) -> Made:
-        """A page from a layout: its inputs offered through the reader, its URLs checked."""
+    def render_page(
+        self, reader: Reader, template: str, relative: str, body: Markup | None = None, **extra: Any
+    ) -> Made:
+        """A page from a layout: its inputs offered through the reader, its URLs checked.
+
+        An exercise's ``body`` is the Markdown engine's own HTML, whose every link was
+        checked as it was parsed; it goes in after the layout's URLs are checked.
+        """
         import jinja2
 
         root = "../" * relative.count("/")
         try:
             layout = reader.get(f"template:{template}")
+            if body is not None:
+                extra["body"] = Markup(_BODY)
             context = reader.context(PAGE_NAMES, root=root, **extra)
             html = templating.render_capped(layout, context)
         except jinja2.TemplateError as exc:
@@ -134,6 +147,8 @@ class ClientWork:
                     "scripts must come from inside the site",
                 )
             ]
+        if body is not None:
+            html = html.replace(_BODY, body)
         return {relative: html.encode("utf-8")}, []
 
     def body(self, personalised: Personalised, reader: Reader, medium: str = "screen") -> Markup:

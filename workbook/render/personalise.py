@@ -34,9 +34,20 @@ class Personalised:
     fields: tuple[Field, ...]
     text: str  # the personalised Markdown (packs scan its URLs)
     reads: Mapping[str, str] = field(default_factory=dict)
+    # an exercise without Jinja draws the same for every client who has not answered it:
+    # those drawings are shared by the process (edition, medium → HTML)
+    shared: dict[tuple[str, str], str] | None = field(default=None, compare=False, repr=False)
 
     def html(self, *, edition: str, values: dict[str, Any], medium: str = "screen") -> str:
         """The exercise drawn for ``medium``, with the client's answers (field id → value)."""
+        if self.shared is not None and not values:
+            key = (edition, medium)
+            if key not in self.shared:
+                self.shared[key] = self._draw(edition, values, medium)
+            return self.shared[key]
+        return self._draw(edition, values, medium)
+
+    def _draw(self, edition: str, values: dict[str, Any], medium: str) -> str:
         return markdown.render(
             self.tokens, edition=edition, exercise=self.exercise.id, values=values, medium=medium
         )
@@ -91,6 +102,7 @@ class Personaliser:
     chunks: ChunkParser = field(default_factory=ChunkParser)
     _env: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
+    _drawings: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
 
     @property
     def env(self) -> jinja2.Environment:
@@ -134,4 +146,5 @@ class Personaliser:
             text, lines = exercise.body, templating.LineMap()
         if report.problems:
             return None, lines.relocate(report.problems)
-        return Personalised(exercise, tokens, tuple(report.fields), text, dict(reads)), []
+        shared = None if exercise.has_jinja else self._drawings.setdefault(exercise.id, {})
+        return Personalised(exercise, tokens, tuple(report.fields), text, dict(reads), shared), []
