@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -192,11 +193,20 @@ def build(
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of client profiles, for editors."""
-    from workbook.load.schema import profile_json_schema
+@click.argument(
+    "kind",
+    type=click.Choice(["profile", "settings", "programme", "exercise"]),
+    default="profile",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a file kind (default: client profiles), for editors.
 
-    click.echo(json.dumps(profile_json_schema(), indent=2))
+    KIND: profile (clients/*.yml), settings (workbook.yml), programme
+    (content/programmes/*.yml) or exercise (an exercise's front matter).
+    """
+    from workbook.load.schema import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2))
 
 
 @main.group()
@@ -272,11 +282,12 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
     "folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--firm", "firm_name", metavar="NAME", help="the firm's name, for workbook.yml")
-def init(folder: Path, firm_name: str | None) -> None:
+@click.option("--coach", metavar="NAME", help="the firm's coach, named in new clients' profiles")
+def init(folder: Path, firm_name: str | None, coach: str | None) -> None:
     """Start a firm: workbook.yml, the programmes, the exercise library, templates, a client."""
     from workbook.commands import scaffold
 
-    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM)
+    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM, coach)
     click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
     click.echo("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
 
@@ -288,17 +299,31 @@ def new() -> None:
 
 @new.command("client")
 @click.argument("name")
-@click.option("--coach", metavar="NAME", help="the coach's name (required in the profile)")
+@click.option("--coach", metavar="NAME", help="the coach's name (default: workbook.yml's coach)")
 @click.option("--id", "cid", metavar="ID", help="the client id (default: the name as an id)")
 def new_client(name: str, coach: str | None, cid: str | None) -> None:
-    """Write clients/<id>.yml for a new client, every key there and commented."""
+    """Write clients/<id>.yml for a new client, every key there and commented.
+
+    The profile names its coach: --coach, else the coach in workbook.yml; with
+    neither, the coach's name is asked for (or, with no terminal, refused).
+    """
     from workbook.commands import scaffold
 
     root = _project_root()
-    path = scaffold.new_client(root, name, coach, cid)
-    click.echo(f"Wrote {path.relative_to(root).as_posix()}.")
-    if not coach:
-        click.echo("Fill in the coach's name (coach: name:) before you build.")
+    shown = " ".join(name.split())
+    ask = (lambda: click.prompt(f"Coach for {shown}")) if _stdin_is_terminal() else None
+    made = scaffold.new_client(root, name, coach, cid, ask=ask)
+    where = made.path.relative_to(root).as_posix()
+    if made.coach_from == "workbook.yml":
+        click.echo(f"Wrote {where} (coach: {made.coach.name}, from workbook.yml).")
+    else:
+        click.echo(f"Wrote {where}.")
+
+
+def _stdin_is_terminal() -> bool:
+    """Someone is there to answer a question (not a script, a pipe or CI)."""
+    isatty = getattr(sys.stdin, "isatty", None)
+    return bool(isatty and isatty())
 
 
 @main.command()

@@ -18,7 +18,6 @@ from workbook.load import defaults
 from workbook.load.schema import EXERCISE_META, PROFILE, PROGRAMME, SETTINGS, Ctx
 from workbook.load.sources import (
     MAX_MARKDOWN_BYTES,
-    YMap,
     load_yaml_file,
     read_text,
     split_front_matter,
@@ -232,14 +231,6 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
                 do=stage["do"],
                 avoid=stage["avoid"],
                 line=line,
-            )
-        )
-    if not stages:
-        problems.append(
-            Problem(
-                SourceLocation(path, data.line if isinstance(data, YMap) else 1),
-                "the programme has no stages",
-                "add a 'stages:' list",
             )
         )
     if problems:
