@@ -1,6 +1,8 @@
 """The command line: click commands that turn problems into ``path:line: message`` and exit codes.
 
-Exit status: 0 done, 1 the user's input is wrong (with messages), 2 usage.
+Exit status: 0 done, 1 the user's input is wrong (with messages), 2 usage, 130
+interrupted (Ctrl+C). ``workbook -q`` prints nothing but problems; ``workbook -v``
+a line per client and per pack.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from workbook import __version__
+from workbook.commands.terminal import Verbosity
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
-    from workbook.build.run import BuildReport
+    from workbook.build.run import BuildOptions, BuildReport
 
 
 def _project_root() -> Path:
@@ -64,10 +67,45 @@ def _port_option(lowest: int, help_text: str) -> Callable[[Any], Any]:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Interrupted(WorkbookError):
+    """Ctrl+C: stopped at the user's request (exit 130, as shells report SIGINT)."""
+
+    exit_code = 130
+
+
+class _Group(click.Group):
+    """The ``workbook`` group: Ctrl+C in any command is a short message and status 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("Interrupted.") from None
+
+
+def _verbosity() -> Verbosity:
+    """``-q``/``-v`` given to the ``workbook`` group (normal outside a command line)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Verbosity) if ctx else None
+    return found if found is not None else Verbosity.NORMAL
+
+
+def _say(line: str, err: bool = False) -> None:
+    """A line of news (not a problem, not data): left out with ``-q``."""
+    if _verbosity() != Verbosity.QUIET:
+        click.echo(line, err=err)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbook")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="print nothing but problems")
+@click.option("-v", "--verbose", is_flag=True, help="a line per client and per pack")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Personalised coaching workbooks: a private site and printable packs for every client."""
+    if quiet and verbose:
+        raise click.UsageError("-q and -v cannot be used together")
+    ctx.obj = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
 
 
 @main.command()
@@ -79,9 +117,9 @@ def check() -> None:
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found.", err=True)
+        _say(f"{len(report.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
-    click.echo(f"No problems found ({len(report.built)} client(s) checked).")
+    _say(f"No problems found ({len(report.built)} client(s) checked).")
 
 
 @main.command()
@@ -151,45 +189,92 @@ def build(
     root = _project_root()
     started = time.perf_counter()
     params = click.get_current_context().params
-    if not prune:
-        unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
-        if unchanged is not None:
-            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
-            return
-    from workbook.build.run import BuildOptions, run
-    from workbook.commands.terminal import Progress
-
-    options = BuildOptions(
-        clients=ids,
-        edition=edition,
-        stage=stage,
-        pdf=not no_pdf,
-        jobs=jobs,
-        out=out,
-        today=today,
-        bundle=bundle,
-        encrypt=encrypt,
-        prune=prune,
-        passphrase_file=passphrase_file,
-        opaque_folders=opaque_folders,
-        unencrypted=unencrypted,
-    )
-    bar = Progress(len(ids) or _client_count(root))
     try:
-        report = run(root, options, write=True, progress=bar, noop_checked=not prune)
-    finally:
-        bar.close()
+        if not prune:
+            unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
+            if unchanged is not None:
+                _say(summary(0, len(unchanged), 0, time.perf_counter() - started))
+                _say_where(root, out, edition, unchanged)
+                return
+        from workbook.build.run import BuildOptions
+
+        options = BuildOptions(
+            clients=ids,
+            edition=edition,
+            stage=stage,
+            pdf=not no_pdf,
+            jobs=jobs,
+            out=out,
+            today=today,
+            bundle=bundle,
+            encrypt=encrypt,
+            prune=prune,
+            passphrase_file=passphrase_file,
+            opaque_folders=opaque_folders,
+            unencrypted=unencrypted,
+        )
+        report = _run_build(root, options)
+    except KeyboardInterrupt:
+        _tidy(root, out, edition)
+        raise Interrupted(
+            "Build interrupted: folders not yet rebuilt keep their previous output."
+        ) from None
     _print_problems(report, root)
     for note in report.notes:
-        click.echo(note)
+        click.echo(note)  # where encrypted sites went, new passphrases: never left out
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
-    click.echo(
+    _say(
         summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),
     )
+    _say_where(root, out, edition, sorted(report.built + report.unchanged))
     if report.problems:
         raise SystemExit(1)
+
+
+def _run_build(root: Path, options: BuildOptions) -> BuildReport:
+    """The build itself, its progress shown as ``-q``/``-v`` ask."""
+    from dataclasses import replace
+
+    from workbook.build.run import run
+    from workbook.commands.terminal import Progress, pack_line
+
+    verbosity = _verbosity()
+    if verbosity == Verbosity.VERBOSE:
+        options = replace(options, pack_lines=pack_line)
+    bar = Progress(len(options.clients) or _client_count(root), verbosity=verbosity)
+    try:
+        return run(root, options, write=True, progress=bar, noop_checked=not options.prune)
+    finally:
+        bar.close()
+
+
+def _output_folder(root: Path, out: Path | None, edition: str) -> Path:
+    """Where this build writes: ``--out``, else workbook.yml's output (coach_output)."""
+    if out is not None:
+        return out.resolve()
+    from workbook.load.project import load_settings
+
+    settings, _ = load_settings(root)
+    return (root / (settings.coach_output if edition == "coach" else settings.output)).resolve()
+
+
+def _say_where(root: Path, out: Path | None, edition: str, clients: list[str]) -> None:
+    from workbook.commands.terminal import where_built
+
+    line = where_built(root, _output_folder(root, out, edition), clients)
+    if line:
+        _say(line)
+
+
+def _tidy(root: Path, out: Path | None, edition: str) -> None:
+    """After Ctrl+C (the workers are stopped by then): no half-built folder is left behind."""
+    from workbook.build import cache, writer
+
+    folder = _output_folder(root, out, edition)
+    writer.clean_leftovers(folder)
+    cache.clean_temporary(folder)
 
 
 @main.command()
@@ -223,9 +308,9 @@ def answers_import(files: tuple[Path, ...]) -> None:
     root = _project_root()
     report = import_files(root, list(files))
     for given, kept in report.kept:
-        click.echo(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
     for given, kept in report.already:
-        click.echo(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
     for note in report.notes:
         click.echo(f"note: {note}")
     for problem in report.refused:
@@ -274,7 +359,7 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
         return
     site = curriculum_mod.build(root, today, echo=lambda line: click.echo(line, err=True))
     shown = site.relative_to(root.resolve()) if site.is_relative_to(root.resolve()) else site
-    click.echo(f"Curriculum built in {shown.as_posix()}/")
+    _say(f"Curriculum built in {shown.as_posix()}/")
 
 
 @main.command()
@@ -288,8 +373,8 @@ def init(folder: Path, firm_name: str | None, coach: str | None) -> None:
     from workbook.commands import scaffold
 
     written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM, coach)
-    click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
-    click.echo("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
+    _say(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
+    _say("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
 
 
 @main.group()
@@ -315,9 +400,9 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
     made = scaffold.new_client(root, name, coach, cid, ask=ask)
     where = made.path.relative_to(root).as_posix()
     if made.coach_from == "workbook.yml":
-        click.echo(f"Wrote {where} (coach: {made.coach.name}, from workbook.yml).")
+        _say(f"Wrote {where} (coach: {made.coach.name}, from workbook.yml).")
     else:
-        click.echo(f"Wrote {where}.")
+        _say(f"Wrote {where}.")
 
 
 def _stdin_is_terminal() -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ def context_for(
         dry=dry,
         jobs=jobs if jobs is not None else options.jobs,
         out=out,
+        progress=options.pack_lines,
     )
 
 
@@ -175,6 +177,7 @@ _WORKER: tuple[Batch, BuildContext] | None = None
 
 def _init(batch: Batch) -> None:
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the main process stops the pool
     batch.in_worker = True  # a pool worker cannot start a pool of its own for packs
     _WORKER = (batch, context_for(batch.project, batch.shared, batch.options, batch.out, jobs=1))
 

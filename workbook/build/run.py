@@ -46,6 +46,7 @@ class BuildOptions:
     passphrase_file: Path | None = None  # with encryption: where passphrases are kept
     opaque_folders: bool = False  # encrypted clients' folders named without their id
     unencrypted: tuple[str, ...] = ()  # files published in clear in an encrypted build
+    pack_lines: Callable[[str], None] | None = None  # -v: told of each pack (shapes no output)
 
 
 @dataclass

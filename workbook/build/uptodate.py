@@ -35,7 +35,7 @@ from workbook.load.environ import build_date
 from workbook.outputs.base import digest, files_under, tool_digest, tree_digest
 
 # options that cannot change a client's files; any other option (even one added later) counts
-NOT_OUTPUT = frozenset({"clients", "ids", "jobs", "out", "prune", "today"})
+NOT_OUTPUT = frozenset({"clients", "ids", "jobs", "out", "prune", "today", "pack_lines"})
 
 
 def template_dirs(root: Path) -> list[Path]:
