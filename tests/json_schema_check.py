@@ -164,9 +164,13 @@ def _core_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
 
 Core12Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
 Core12Loader.add_constructor("tag:yaml.org,2002:float", _core_float)
-Core12Loader.add_constructor(
-    "tag:yaml.org,2002:bool", lambda loader, node: loader.construct_scalar(node).lower() == "true"
-)
+
+
+def _core_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+Core12Loader.add_constructor("tag:yaml.org,2002:bool", _core_bool)
 
 
 def read_as_editors_do(text: str) -> Any:

@@ -18,7 +18,8 @@ CI = REPO / ".ci" / "run"
 def code_blocks(text: str) -> list[tuple[str, list[str]]]:
     """Every fenced code block with the heading it stands under: (heading, lines)."""
     blocks: list[tuple[str, list[str]]] = []
-    heading, inside = "", None
+    heading = ""
+    inside: list[str] | None = None
     for line in text.splitlines():
         if inside is not None:
             if line.startswith("```"):

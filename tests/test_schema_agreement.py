@@ -223,7 +223,7 @@ def write(node: Node) -> str:
     """YAML text for a value, in flow style."""
     kind, value = node
     if kind in ("plain", "null"):
-        return value
+        return str(value)
     if kind == "quoted":
         return _escape(value)
     if kind == "list":
@@ -342,7 +342,8 @@ def one_fault(draw: st.DrawFn, spec: Spec) -> tuple[Node, Node]:
     old = at(base, path)
     if isinstance(governed, Obj) and old[0] == "map" and draw(st.booleans()):
         items = list(old[1])
-        if items and draw(st.booleans()):
+        drop = draw(st.booleans())
+        if items and drop:
             del items[draw(st.integers(0, len(items) - 1))]  # a required key, or not
         else:
             extra = draw(UNKNOWN_KEYS)
