@@ -7,6 +7,7 @@ a line per client and per pack.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -273,8 +274,9 @@ def _tidy(root: Path, out: Path | None, edition: str) -> None:
     from workbook.build import cache, writer
 
     folder = _output_folder(root, out, edition)
-    writer.clean_leftovers(folder)
-    cache.clean_temporary(folder)
+    with contextlib.suppress(OSError):  # the next build cleans up what is left
+        writer.clean_leftovers(folder)
+        cache.clean_temporary(folder)
 
 
 @main.command()
