@@ -7,7 +7,6 @@ a line per client and per pack.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sys
@@ -23,19 +22,11 @@ from workbook.commands.terminal import Verbosity
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
-    from workbook.build.run import BuildOptions, BuildReport
+    from workbook.build.run import BuildReport
 
 
 def _project_root() -> Path:
     return Path.cwd()
-
-
-def _client_count(root: Path) -> int:
-    """How many profiles a build of every client will go through (for the progress bar)."""
-    folder = root / "clients"
-    if not folder.is_dir():
-        return 0
-    return sum(1 for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
 def _print_problems(report: BuildReport, root: Path) -> None:
@@ -185,6 +176,7 @@ def build(
 ) -> None:
     """Build the workbook site of every client, or of the clients named."""
     from workbook.build import uptodate
+    from workbook.commands import building
     from workbook.commands.terminal import summary
 
     root = _project_root()
@@ -214,9 +206,9 @@ def build(
             opaque_folders=opaque_folders,
             unencrypted=unencrypted,
         )
-        report = _run_build(root, options)
+        report = building.run_build(root, options, _verbosity())
     except KeyboardInterrupt:
-        _tidy(root, out, edition)
+        building.tidy(root, out, edition)
         raise Interrupted(
             "Build interrupted: folders not yet rebuilt keep their previous output."
         ) from None
@@ -234,49 +226,12 @@ def build(
         raise SystemExit(1)
 
 
-def _run_build(root: Path, options: BuildOptions) -> BuildReport:
-    """The build itself, its progress shown as ``-q``/``-v`` ask."""
-    from dataclasses import replace
-
-    from workbook.build.run import run
-    from workbook.commands.terminal import Progress, pack_line
-
-    verbosity = _verbosity()
-    if verbosity == Verbosity.VERBOSE:
-        options = replace(options, pack_lines=pack_line)
-    bar = Progress(len(options.clients) or _client_count(root), verbosity=verbosity)
-    try:
-        return run(root, options, write=True, progress=bar, noop_checked=not options.prune)
-    finally:
-        bar.close()
-
-
-def _output_folder(root: Path, out: Path | None, edition: str) -> Path:
-    """Where this build writes: ``--out``, else workbook.yml's output (coach_output)."""
-    if out is not None:
-        return out.resolve()
-    from workbook.load.project import load_settings
-
-    settings, _ = load_settings(root)
-    return (root / (settings.coach_output if edition == "coach" else settings.output)).resolve()
-
-
 def _say_where(root: Path, out: Path | None, edition: str, clients: list[str]) -> None:
-    from workbook.commands.terminal import where_built
+    from workbook.commands.building import where_line
 
-    line = where_built(root, _output_folder(root, out, edition), clients)
+    line = where_line(root, out, edition, clients)
     if line:
         _say(line)
-
-
-def _tidy(root: Path, out: Path | None, edition: str) -> None:
-    """After Ctrl+C (the workers are stopped by then): no half-built folder is left behind."""
-    from workbook.build import cache, writer
-
-    folder = _output_folder(root, out, edition)
-    with contextlib.suppress(OSError):  # the next build cleans up what is left
-        writer.clean_leftovers(folder)
-        cache.clean_temporary(folder)
 
 
 @main.command()
