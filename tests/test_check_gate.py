@@ -188,7 +188,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], Callable[[Path], None] | None, st
     "programme without stages": (
         {"content/programmes/mini.yml": "title: Mini\n"},
         None,
-        "content/programmes/mini.yml:1: the programme has no stages — add a 'stages:' list",
+        "content/programmes/mini.yml:1:1: missing required key 'stages' — add 'stages:' here",
     ),
     "missing exercise": (
         {

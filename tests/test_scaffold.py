@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.conftest import REPO
 from workbook.commands import scaffold
-from workbook.load.schema import PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec
+from workbook.load.project import load_settings
+from workbook.load.schema import KINDS, PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec, json_schema
 from workbook.load.sources import load_yaml_file
+from workbook.models import Person
 
 
 def key_paths(spec: Spec, prefix: str = "") -> set[str]:
@@ -80,16 +87,71 @@ def test_new_client_writes_a_commented_profile_that_checks(make_project, cli) ->
     assert "2 client(s) checked" in result.output
 
 
-def test_new_client_without_a_coach_says_what_to_fill_in(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+def test_new_client_without_a_coach_is_refused_when_no_one_can_answer(make_project, cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project()
     result = cli(["new", "client", "Li Lei"], root)
-    assert result.exit_code == 0
-    assert "Fill in the coach's name" in result.output
-    result = cli(["check"], root)
-    assert result.exit_code == 1
-    assert re.search(
-        r"clients/li-lei\.yml:\d+:3: missing required key 'coach\.name'", result.output
+    assert result.exit_code == 2
+    assert result.output == (
+        "no coach for Li Lei — pass --coach NAME, "
+        "or name the firm's coach in workbook.yml (coach: {name: NAME})\n"
     )
+    assert not (root / "clients" / "li-lei.yml").exists()
+
+
+FIRM_COACH = "programme: mini\ncoach: {name: Helen Ashworth, email: helen@example.org}\n"
+
+
+def test_new_client_takes_the_firms_coach_from_workbook_yml(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({"workbook.yml": FIRM_COACH})
+    result = cli(["new", "client", "Li Lei"], root)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Wrote clients/li-lei.yml (coach: Helen Ashworth, from workbook.yml).\n"
+    profile = yaml.safe_load((root / "clients" / "li-lei.yml").read_text("utf-8"))
+    assert profile == {
+        "name": "Li Lei",
+        "coach": {"name": "Helen Ashworth", "email": "helen@example.org"},
+    }
+    result = cli(["new", "client", "Bo Berg", "--coach", "Ada  Quill"], root)
+    assert result.output == "Wrote clients/bo-berg.yml.\n"
+    profile = yaml.safe_load((root / "clients" / "bo-berg.yml").read_text("utf-8"))
+    assert profile["coach"] == {"name": "Ada Quill"}
+    result = cli(["build", "--no-pdf", "--today", "2026-11-01"], root)
+    assert result.exit_code == 0, result.output
+    assert "Helen Ashworth" in (root / "site" / "li-lei" / "index.html").read_text("utf-8")
+    assert "Ada Quill" in (root / "site" / "bo-berg" / "index.html").read_text("utf-8")
+
+
+def test_new_client_asks_for_the_coach_at_a_terminal(make_project) -> None:  # type: ignore[no-untyped-def]
+    root = make_project()
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "workbook", "new", "client", "Li Lei"],
+        cwd=root,
+        env=env,
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        os.close(follower)
+        os.write(leader, b"  Ada   Quill \n")
+        out, err = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0, err
+    assert out == "Coach for Li Lei: Wrote clients/li-lei.yml.\n"
+    profile = yaml.safe_load((root / "clients" / "li-lei.yml").read_text("utf-8"))
+    assert profile == {"name": "Li Lei", "coach": {"name": "Ada Quill"}}
+
+
+def test_a_firms_coach_that_cannot_be_read_is_reported(make_project, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({"workbook.yml": "programme: mini\ncoach:\n  email: helen@example.org\n"})
+    result = cli(["new", "client", "Li Lei"], root)
+    assert result.exit_code == 1
+    assert result.output == (
+        "workbook.yml:3:3: missing required key 'coach.name' — add 'name:' here\n"
+    )
+    assert not (root / "clients" / "li-lei.yml").exists()
 
 
 @pytest.mark.parametrize("existing", ["alex.yml", "alex.yaml"])
@@ -168,9 +230,70 @@ def test_init_builds_at_once_and_refuses_to_overwrite(tmp_path: Path, cli) -> No
     assert cli(["init", "repo"], tmp_path).exit_code == 0
 
 
-def test_schema_prints_the_profile_schema(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_names_the_firms_coach_for_new_clients(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        ["init", "firm", "--firm", "Tide Coaching", "--coach", "Helen  Ashworth"], tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "firm"
+    text = (root / "workbook.yml").read_text("utf-8")
+    assert '\ncoach:\n  name: "Helen Ashworth"\n  # email: coach@example.org\n' in text
+    settings, problems = load_settings(root)
+    assert problems == [] and settings.coach == Person(name="Helen Ashworth")
+    result = cli(["new", "client", "Morgan Ellis"], root)
+    assert result.output == (
+        "Wrote clients/morgan-ellis.yml (coach: Helen Ashworth, from workbook.yml).\n"
+    )
+
+
+def test_init_without_a_coach_leaves_an_example_to_uncomment(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli(["init", "firm"], tmp_path).exit_code == 0
+    root = tmp_path / "firm"
+    text = (root / "workbook.yml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=.workbook/settings.schema.json\n")
+    assert "\n# coach:\n#   name: Helen Ashworth\n#   email: helen@example.org\n" in text
+    live = text.replace("# coach:\n#   name", "coach:\n  name").replace("#   email", "  email")
+    (root / "workbook.yml").write_text(live, encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert problems == []
+    assert settings.coach == Person(name="Helen Ashworth", email="helen@example.org")
+
+
+@pytest.mark.parametrize("kind", ["profile", "settings", "programme", "exercise"])
+def test_schema_prints_each_file_kind(tmp_path: Path, cli, kind: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli(["schema", kind], tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema == json_schema(kind)
+    spec, title = KINDS[kind]
+    assert schema["title"] == title
+    assert set(schema["properties"]) == set(spec.fields)
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_prints_the_profile_schema_by_default(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli(["schema"], tmp_path)
     assert result.exit_code == 0
     schema = json.loads(result.output)
+    assert schema["title"] == "workbook client profile"
     assert schema["required"] == ["name", "coach"]
     assert set(schema["properties"]) == set(PROFILE.fields)
+    result = cli(["schema", "profiles"], tmp_path)
+    assert result.exit_code == 2
+    assert "'profiles' is not one of 'profile', 'settings', 'programme', 'exercise'" in (
+        result.output
+    )
+
+
+def test_init_and_new_client_save_every_schema_for_editors(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli(["init", "firm", "--coach", "Helen Ashworth"], tmp_path).exit_code == 0
+    folder = tmp_path / "firm" / ".workbook"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"{kind}.schema.json" for kind in sorted(KINDS)]
+    for kind in KINDS:
+        saved = json.loads((folder / f"{kind}.schema.json").read_text("utf-8"))
+        assert saved == json_schema(kind)
+    (folder / "programme.schema.json").write_text("{}", encoding="utf-8")  # from an older version
+    assert cli(["new", "client", "Morgan Ellis"], tmp_path / "firm").exit_code == 0
+    saved = json.loads((folder / "programme.schema.json").read_text("utf-8"))
+    assert saved == json_schema("programme")

@@ -1,9 +1,16 @@
 """From an installed wheel, in an empty folder: init → new client → check → build → curriculum.
 
 The wheel is built from this checkout and installed into a fresh virtual
-environment (dependencies come from the machine through
-``--system-site-packages``), and its own ``workbook`` console script runs in a
-folder far from the checkout, so the defaults must come from inside the wheel.
+environment, and its own ``workbook`` console script runs in a folder far from
+the checkout, so the defaults must come from inside the wheel.
+
+The new environment borrows its dependencies from the environment running the
+tests through a ``.pth`` file listing that environment's site-packages folders.
+``--system-site-packages`` would not do: run from inside a virtual environment it
+gives the base interpreter's packages, not the ones installed here. A path line in
+a ``.pth`` file is not a site folder, so the ``.pth`` files inside it (such as an
+editable install of this checkout) are not read, and the wheel's own copy of
+``workbook``, installed in the new environment's site-packages, comes first.
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -47,23 +56,38 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     )
     wheel = next(dist.glob("workbook-*.whl"))
     venv = work / "venv"
-    run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], work, env)
+    run([sys.executable, "-m", "venv", str(venv)], work, env)
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    pip = [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall"]
+    python = str(bin_dir / "python")
+    pip = [python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall"]
     run([*pip, str(wheel)], work, env)
+    where = run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], work, env
+    )
+    (Path(where.stdout.strip()) / "borrowed-dependencies.pth").write_text(
+        "".join(f"{folder}\n" for folder in running_site_folders()), encoding="utf-8"
+    )
     return bin_dir, env
+
+
+def running_site_folders() -> list[str]:
+    """The site-packages folders of the environment running the tests: the dependencies."""
+    paths = sysconfig.get_paths()
+    found = [paths["purelib"], paths["platlib"], *site.getsitepackages()]
+    return [f for f in dict.fromkeys(found) if Path(f).is_dir()]
 
 
 def test_a_firm_from_an_installed_wheel(
     installed: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     bin_dir, env = installed
-    here = run(
-        [str(bin_dir / "python"), "-c", "import workbook.load.defaults as d; print(d.content())"],
-        tmp_path,
-        env,
+    code = (
+        "import workbook, workbook.load.defaults as d; print(workbook.__file__); print(d.content())"
     )
-    assert "_defaults" in here.stdout and str(REPO) not in here.stdout
+    here = run([str(bin_dir / "python"), "-c", code], tmp_path, env).stdout.splitlines()
+    venv = bin_dir.parent.resolve()
+    assert Path(here[0]).resolve().is_relative_to(venv), here  # the wheel's code, not the checkout
+    assert Path(here[1]).resolve().is_relative_to(venv) and "_defaults" in here[1], here
 
     workbook = str(bin_dir / "workbook")
     run([workbook, "init", "firm", "--firm", "Northern Light Coaching"], tmp_path, env)

@@ -1,12 +1,15 @@
 """The command line: click commands that turn problems into ``path:line: message`` and exit codes.
 
-Exit status: 0 done, 1 the user's input is wrong (with messages), 2 usage.
+Exit status: 0 done, 1 the user's input is wrong (with messages), 2 usage, 130
+interrupted (Ctrl+C). ``workbook -q`` prints nothing but problems; ``workbook -v``
+a line per client and per pack.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from workbook import __version__
+from workbook.commands.terminal import Verbosity
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
@@ -23,14 +27,6 @@ if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does wi
 
 def _project_root() -> Path:
     return Path.cwd()
-
-
-def _client_count(root: Path) -> int:
-    """How many profiles a build of every client will go through (for the progress bar)."""
-    folder = root / "clients"
-    if not folder.is_dir():
-        return 0
-    return sum(1 for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
 def _print_problems(report: BuildReport, root: Path) -> None:
@@ -63,10 +59,45 @@ def _port_option(lowest: int, help_text: str) -> Callable[[Any], Any]:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Interrupted(WorkbookError):
+    """Ctrl+C: stopped at the user's request (exit 130, as shells report SIGINT)."""
+
+    exit_code = 130
+
+
+class _Group(click.Group):
+    """The ``workbook`` group: Ctrl+C in any command is a short message and status 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("Interrupted.") from None
+
+
+def _verbosity() -> Verbosity:
+    """``-q``/``-v`` given to the ``workbook`` group (normal outside a command line)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Verbosity) if ctx else None
+    return found if found is not None else Verbosity.NORMAL
+
+
+def _say(line: str, err: bool = False) -> None:
+    """A line of news (not a problem, not data): left out with ``-q``."""
+    if _verbosity() != Verbosity.QUIET:
+        click.echo(line, err=err)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbook")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="print nothing but problems")
+@click.option("-v", "--verbose", is_flag=True, help="a line per client and per pack")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Personalised coaching workbooks: a private site and printable packs for every client."""
+    if quiet and verbose:
+        raise click.UsageError("-q and -v cannot be used together")
+    ctx.obj = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
 
 
 @main.command()
@@ -79,9 +110,9 @@ def check() -> None:
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found.", err=True)
+        _say(f"{len(report.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
-    click.echo(f"No problems found ({len(report.built)} client(s) checked).")
+    _say(f"No problems found ({len(report.built)} client(s) checked).")
 
 
 @main.command()
@@ -147,6 +178,7 @@ def build(
     """Build the workbook site of every client, or of the clients named."""
     from workbook.build import quick
     from workbook.build.options import BuildOptions
+    from workbook.commands import building
     from workbook.commands.terminal import summary
 
     root = _project_root()
@@ -166,42 +198,60 @@ def build(
         opaque_folders=opaque_folders,
         unencrypted=unencrypted,
     )
-    if not prune:
-        unchanged = quick.all_unchanged(root, options)
-        if unchanged is not None:
-            click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
-            return
-    from workbook.build.run import run
-    from workbook.commands.terminal import Progress
-
-    bar = Progress(len(ids) or _client_count(root))
     try:
-        report = run(root, options, write=True, progress=bar, noop_checked=not prune)
-    finally:
-        bar.close()
+        if not prune:
+            unchanged = quick.all_unchanged(root, options)
+            if unchanged is not None:
+                _say(summary(0, len(unchanged), 0, time.perf_counter() - started))
+                _say_where(root, out, edition, unchanged)
+                return
+        report = building.run_build(root, options, _verbosity())
+    except KeyboardInterrupt:
+        building.tidy(root, out, edition)
+        raise Interrupted(
+            "Build interrupted: folders not yet rebuilt keep their previous output."
+        ) from None
     _print_problems(report, root)
     for note in report.notes:
-        click.echo(note)
+        click.echo(note)  # where encrypted sites went, new passphrases: never left out
     for name in report.removed:
         click.echo(f"removed {name}")
     for name in report.kept:
         click.echo(
             f"kept {name}: no build record says whose it is; remove it by hand if it is not needed"
         )
-    click.echo(
+    _say(
         summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),
     )
+    _say_where(root, out, edition, sorted(report.built + report.unchanged))
     if report.problems:
         raise SystemExit(1)
 
 
-@main.command()
-def schema() -> None:
-    """Print the JSON Schema of client profiles, for editors."""
-    from workbook.load.schema import profile_json_schema
+def _say_where(root: Path, out: Path | None, edition: str, clients: list[str]) -> None:
+    from workbook.commands.building import where_line
 
-    click.echo(json.dumps(profile_json_schema(), indent=2))
+    line = where_line(root, out, edition, clients)
+    if line:
+        _say(line)
+
+
+@main.command()
+@click.argument(
+    "kind",
+    type=click.Choice(["profile", "settings", "programme", "exercise"]),
+    default="profile",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a file kind (default: client profiles), for editors.
+
+    KIND: profile (clients/*.yml), settings (workbook.yml), programme
+    (content/programmes/*.yml) or exercise (an exercise's front matter).
+    """
+    from workbook.load.schema import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2))
 
 
 @main.group()
@@ -218,9 +268,9 @@ def answers_import(files: tuple[Path, ...]) -> None:
     root = _project_root()
     report = import_files(root, list(files))
     for given, kept in report.kept:
-        click.echo(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
     for given, kept in report.already:
-        click.echo(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
     for note in report.notes:
         click.echo(f"note: {note}")
     for problem in report.refused:
@@ -269,7 +319,7 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
         return
     site = curriculum_mod.build(root, today, echo=lambda line: click.echo(line, err=True))
     shown = site.relative_to(root.resolve()) if site.is_relative_to(root.resolve()) else site
-    click.echo(f"Curriculum built in {shown.as_posix()}/")
+    _say(f"Curriculum built in {shown.as_posix()}/")
 
 
 @main.command()
@@ -277,13 +327,14 @@ def curriculum(serve_: bool, port: int, today: dt.date | None) -> None:
     "folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--firm", "firm_name", metavar="NAME", help="the firm's name, for workbook.yml")
-def init(folder: Path, firm_name: str | None) -> None:
+@click.option("--coach", metavar="NAME", help="the firm's coach, named in new clients' profiles")
+def init(folder: Path, firm_name: str | None, coach: str | None) -> None:
     """Start a firm: workbook.yml, the programmes, the exercise library, templates, a client."""
     from workbook.commands import scaffold
 
-    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM)
-    click.echo(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
-    click.echo("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
+    written = scaffold.init(folder, firm_name or scaffold.DEFAULT_FIRM, coach)
+    _say(f"Started a workbook project in {folder.as_posix()}/ ({len(written)} files).")
+    _say("Next: edit workbook.yml, then run `workbook build` and `workbook curriculum`.")
 
 
 @main.group()
@@ -293,17 +344,31 @@ def new() -> None:
 
 @new.command("client")
 @click.argument("name")
-@click.option("--coach", metavar="NAME", help="the coach's name (required in the profile)")
+@click.option("--coach", metavar="NAME", help="the coach's name (default: workbook.yml's coach)")
 @click.option("--id", "cid", metavar="ID", help="the client id (default: the name as an id)")
 def new_client(name: str, coach: str | None, cid: str | None) -> None:
-    """Write clients/<id>.yml for a new client, every key there and commented."""
+    """Write clients/<id>.yml for a new client, every key there and commented.
+
+    The profile names its coach: --coach, else the coach in workbook.yml; with
+    neither, the coach's name is asked for (or, with no terminal, refused).
+    """
     from workbook.commands import scaffold
 
     root = _project_root()
-    path = scaffold.new_client(root, name, coach, cid)
-    click.echo(f"Wrote {path.relative_to(root).as_posix()}.")
-    if not coach:
-        click.echo("Fill in the coach's name (coach: name:) before you build.")
+    shown = " ".join(name.split())
+    ask = (lambda: click.prompt(f"Coach for {shown}")) if _stdin_is_terminal() else None
+    made = scaffold.new_client(root, name, coach, cid, ask=ask)
+    where = made.path.relative_to(root).as_posix()
+    if made.coach_from == "workbook.yml":
+        _say(f"Wrote {where} (coach: {made.coach.name}, from workbook.yml).")
+    else:
+        _say(f"Wrote {where}.")
+
+
+def _stdin_is_terminal() -> bool:
+    """Someone is there to answer a question (not a script, a pipe or CI)."""
+    isatty = getattr(sys.stdin, "isatty", None)
+    return bool(isatty and isatty())
 
 
 @main.command()

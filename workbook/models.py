@@ -40,6 +40,7 @@ class Settings:
     coach_output: str = "coach"
     theme: str = "mkdocs"
     encrypt: bool = False
+    coach: Person | None = None  # the firm's coach, named in new clients' profiles
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ result travels back and memory follows one client's output, not the firm's.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -41,10 +42,11 @@ def make_worker(batch: Batch, jobs: int | None = None, progress: object = None) 
 _STATE: tuple[Batch, Worker] | None = None
 
 
-def _init(batch: Batch) -> None:
+def _init(batch: Batch, progress: Callable[[str], None] | None) -> None:
     global _STATE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the main process stops the pool
     batch.in_worker = True  # a pool worker renders its packs itself, not in a pool of its own
-    _STATE = (batch, make_worker(batch, jobs=1))
+    _STATE = (batch, make_worker(batch, jobs=1, progress=progress))
 
 
 def _work(item: tuple[str, str]) -> ClientResult:
@@ -78,5 +80,7 @@ class LocalExecutor:
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(workers, _init, (batch,)) as pool:
+        with multiprocessing.get_context(method).Pool(
+            workers, _init, (batch, self.progress)
+        ) as pool:
             yield from pool.imap_unordered(_work, todo, chunksize=1)

@@ -56,7 +56,11 @@ def remove(path: Path) -> None:
 
 
 def clean_leftovers(parent: Path) -> None:
-    """Remove half-built folders that an interrupted build left beside the real ones."""
+    """Remove half-built folders that an interrupted build left beside the real ones.
+
+    A build stopped between a swap's two renames leaves the previous folder as
+    ``.<name>.old`` and none in its place: it is put back.
+    """
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
@@ -64,7 +68,11 @@ def clean_leftovers(parent: Path) -> None:
             entry.name.endswith(".new") or entry.name.endswith(".old")
         ):
             with contextlib.suppress(OSError):
-                remove(entry)
+                dest = parent / entry.name[1:-4]
+                if entry.name.endswith(".old") and not (dest.exists() or dest.is_symlink()):
+                    os.replace(entry, dest)
+                else:
+                    remove(entry)
 
 
 def replace_folder(

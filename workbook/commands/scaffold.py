@@ -2,10 +2,14 @@
 
 Both only ever create files: they refuse, before writing anything, when a
 file they would write is already there, so nobody's work is overwritten.
-The defaults come from :mod:`workbook.defaults` (bundled in the wheel, or
+The defaults come from :mod:`workbook.load.defaults` (bundled in the wheel, or
 beside the package in a checkout). A new client's profile is generated from
-the profile schema in :mod:`workbook.schema`, so it lists every key the
-schema has, each commented, and stays in step as the schema grows.
+the profile declaration in :mod:`workbook.load.schema`, so it lists every key
+the schema has, each commented, and stays in step as the schema grows.
+
+A profile needs its coach's name before it builds, so ``new client`` always
+writes one: ``--coach``, else the firm's coach from ``workbook.yml``, else the
+answer to a question when someone is at the terminal; otherwise it refuses.
 """
 
 from __future__ import annotations
@@ -13,16 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from workbook.errors import Problem, SourceLocation, WorkbookError
+from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_FIX, fold, id_problem
 from workbook.load import defaults
 from workbook.load.project import load_programme, load_settings
 from workbook.load.schema import (
+    KINDS,
     PROFILE,
     Bool,
     Date,
@@ -31,11 +38,13 @@ from workbook.load.schema import (
     ListOf,
     Obj,
     Spec,
-    profile_json_schema,
+    json_schema,
 )
+from workbook.models import Person
 
 STARTER = Path(__file__).resolve().parent.parent / "starter"
-SCHEMA_FILE = Path(".workbook") / "profile.schema.json"
+SCHEMA_DIR = Path(".workbook")
+SCHEMA_FILE = SCHEMA_DIR / "profile.schema.json"
 DEFAULT_FIRM = "Your Coaching Firm"
 
 # Example values and notes for a profile's keys (dotted paths; "[]" marks a list's item).
@@ -84,13 +93,22 @@ def _starter_text(name: str) -> str:
     return (STARTER / name).read_text(encoding="utf-8")
 
 
-def init_files(firm_name: str) -> dict[str, Path | str]:
+def _coach_lines(coach: str | None) -> str:
+    """The ``coach:`` of a new workbook.yml: the one given, or a commented example."""
+    if coach is None:
+        return "# coach:\n#   name: Helen Ashworth\n#   email: helen@example.org"
+    name = json.dumps(" ".join(coach.split()), ensure_ascii=False)
+    return f"coach:\n  name: {name}\n  # email: coach@example.org"
+
+
+def init_files(firm_name: str, coach: str | None = None) -> dict[str, Path | str]:
     """What ``workbook init`` writes: relative path → a file to copy, or text to write."""
     firm_id = fold(firm_name) or "my-firm"
     settings = (
         _starter_text("workbook.yml")
         .replace("{firm_id}", firm_id)
         .replace("{firm_name}", json.dumps(firm_name, ensure_ascii=False))
+        .replace("{coach}", _coach_lines(coach))
     )
     files: dict[str, Path | str] = {
         "workbook.yml": settings,
@@ -102,13 +120,13 @@ def init_files(firm_name: str) -> dict[str, Path | str]:
                 files[f"{folder}/{path.relative_to(base).as_posix()}"] = path
     example = defaults.example_client()
     files[f"clients/{example.name}"] = example
-    files[SCHEMA_FILE.as_posix()] = schema_text()
+    files.update(schema_files())
     return files
 
 
-def init(folder: Path, firm_name: str = DEFAULT_FIRM) -> list[str]:
+def init(folder: Path, firm_name: str = DEFAULT_FIRM, coach: str | None = None) -> list[str]:
     """Scaffold a firm project in ``folder``; refuses if any file it would write exists."""
-    files = init_files(firm_name)
+    files = init_files(firm_name, coach)
     taken = sorted(
         {
             rel.split("/")[0]
@@ -136,8 +154,13 @@ def init(folder: Path, firm_name: str = DEFAULT_FIRM) -> list[str]:
     return sorted(files)
 
 
-def schema_text() -> str:
-    return json.dumps(profile_json_schema(), indent=2) + "\n"
+def schema_text(kind: str = "profile") -> str:
+    return json.dumps(json_schema(kind), indent=2) + "\n"
+
+
+def schema_files() -> dict[str, str]:
+    """Every file kind's JSON Schema, for editors: ``.workbook/<kind>.schema.json``."""
+    return {(SCHEMA_DIR / f"{kind}.schema.json").as_posix(): schema_text(kind) for kind in KINDS}
 
 
 # ---- workbook new client ----------------------------------------------------------------------
@@ -233,6 +256,7 @@ def profile_text(
     name: str,
     coach: str | None,
     *,
+    coach_email: str | None = None,
     programme: str | None = None,
     stage: str | None = None,
     today: dt.date | None = None,
@@ -246,6 +270,8 @@ def profile_text(
     today = today or dt.date.today()
     first = (name.split() or [name])[0]
     given: dict[str, Any] = {"name": name, "coach.name": coach}
+    if coach_email:
+        given["coach.email"] = coach_email
     extra = {"preferred_name": first, "programme": programme, "engagement.stage": stage}
     examples = {**EXAMPLES, **{k: v for k, v in extra.items() if v}}
     out = _Writer(given, examples, today, commented)
@@ -261,8 +287,27 @@ def profile_text(
     return "\n".join(header + out.lines) + "\n"
 
 
-def new_client(root: Path, name: str, coach: str | None = None, cid: str | None = None) -> Path:
-    """Write ``clients/<id>.yml`` for a new client; never overwrites a profile."""
+@dataclass(frozen=True)
+class NewClient:
+    """A profile ``new client`` wrote, and where its coach came from."""
+
+    path: Path
+    coach: Person
+    coach_from: str  # "option", "workbook.yml" or "asked"
+
+
+def new_client(
+    root: Path,
+    name: str,
+    coach: str | None = None,
+    cid: str | None = None,
+    ask: Callable[[], str] | None = None,
+) -> NewClient:
+    """Write ``clients/<id>.yml`` for a new client; never overwrites a profile.
+
+    The coach is ``coach``, else workbook.yml's ``coach:``, else ``ask()`` (given
+    when someone is at the terminal); with none of them, nothing is written.
+    """
     if not ((root / "workbook.yml").is_file() or (root / "content").is_dir()):
         raise WorkbookError(
             f"{root}: no workbook project here (no workbook.yml or content/) — "
@@ -270,6 +315,30 @@ def new_client(root: Path, name: str, coach: str | None = None, cid: str | None 
         )
     name = " ".join(name.split())
     cid = cid or fold(name, limit=64)
+    target = _free_profile(root, name, cid)
+    settings, problems = load_settings(root)
+    person, source = _coach_for(name, coach, settings.coach, problems, root, ask)
+    pid = settings.programme
+    path = root / "content" / "programmes" / f"{pid}.yml"
+    programme = load_programme(pid, path)[0] if path.is_file() else None
+    text = profile_text(
+        name,
+        person.name,
+        coach_email=person.email,
+        programme=pid,
+        stage=programme.stages[0].id if programme else None,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
+        handle.write(text)
+    for relative, schema in schema_files().items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(schema, encoding="utf-8")
+    return NewClient(target, person, source)
+
+
+def _free_profile(root: Path, name: str, cid: str) -> Path:
+    """``clients/<cid>.yml``, once it is sure to be a new, valid client id."""
     target = root / "clients" / f"{cid}.yml"
     if not cid:
         raise WorkbookError(
@@ -305,17 +374,28 @@ def new_client(root: Path, name: str, coach: str | None = None, cid: str | None 
                 ],
                 root,
             )
-    settings, _ = load_settings(root)
-    pid = settings.programme
-    path = root / "content" / "programmes" / f"{pid}.yml"
-    programme = load_programme(pid, path)[0] if path.is_file() else None
-    text = profile_text(
-        name, coach, programme=pid, stage=programme.stages[0].id if programme else None
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
-        handle.write(text)
-    schema = root / SCHEMA_FILE
-    schema.parent.mkdir(parents=True, exist_ok=True)
-    schema.write_text(schema_text(), encoding="utf-8")
     return target
+
+
+def _coach_for(
+    name: str,
+    given: str | None,
+    firm_coach: Person | None,
+    problems: list[Problem],
+    root: Path,
+    ask: Callable[[], str] | None,
+) -> tuple[Person, str]:
+    """The new profile's coach, and where it came from."""
+    if given and given.strip():
+        return Person(name=" ".join(given.split())), "option"
+    if problems:  # workbook.yml may name the coach, but cannot be read
+        raise WorkbookError(problems, root)
+    if firm_coach is not None:
+        return firm_coach, "workbook.yml"
+    answer = " ".join(ask().split()) if ask is not None else ""
+    if answer:
+        return Person(name=answer), "asked"
+    raise UsageProblem(
+        f"no coach for {name} — pass --coach NAME, "
+        "or name the firm's coach in workbook.yml (coach: {name: NAME})"
+    )

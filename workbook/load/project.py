@@ -215,7 +215,9 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
     mappings = (
         [r for r in raw_stages if isinstance(r, YMap)] if isinstance(raw_stages, YList) else []
     )
-    for raw, stage in zip(mappings, clean["stages"], strict=False):
+    for raw, stage in zip(mappings, clean["stages"] or (), strict=False):
+        if stage is None:
+            continue
         line = getattr(raw, "line", 0)
         if stage["id"] is not None and stage["id"] in seen_stages:
             problems.append(
@@ -226,7 +228,7 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
                 )
             )
         seen_stages.add(stage["id"])
-        for ex in stage["exercises"]:
+        for ex in stage["exercises"] or ():
             if ex in seen_exercises:
                 problems.append(
                     Problem(
@@ -242,18 +244,10 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
                 id=stage["id"],
                 title=stage["title"],
                 summary=stage["summary"],
-                exercises=tuple(str(e) for e in stage["exercises"]),
+                exercises=tuple(str(e) for e in stage["exercises"] or ()),
                 do=stage["do"],
                 avoid=stage["avoid"],
                 line=line,
-            )
-        )
-    if not stages:
-        problems.append(
-            Problem(
-                SourceLocation(path, data.line if isinstance(data, YMap) else 1),
-                "the programme has no stages",
-                "add a 'stages:' list",
             )
         )
     if problems:

@@ -10,6 +10,7 @@ nesting and huge files stop quickly with a located error.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,45 @@ class YList(list[Any]):
 def line_of(value: Any, default: int = 0) -> int:
     """The line a loaded value came from, when it knows."""
     return int(getattr(value, "line", default) or default)
+
+
+# How YAML 1.2's core schema reads a plain scalar; editors' YAML language servers read it so.
+CORE_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+CORE_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_LONGEST_NUMBER = 4000  # digits; longer is read as infinite (Python refuses to convert more)
+
+
+def core_scalar(value: Any) -> str | int | float | bool:
+    """What YAML 1.2's core schema, and so an editor, reads a loaded scalar as."""
+    text = str(value)
+    if not isinstance(value, YText) or value.quoted:
+        return text
+    if CORE_BOOL.fullmatch(text):
+        return text.lower() == "true"
+    if CORE_INT.fullmatch(text):
+        sign = -1 if text.startswith("-") else 1
+        base = {"0o": 8, "0x": 16}.get(text[:2], 10)
+        digits = (text[2:] if base != 10 else text.lstrip("+-")).lstrip("0") or "0"
+        if len(digits) > _LONGEST_NUMBER:
+            return sign * math.inf
+        return sign * int(digits, base)
+    if CORE_FLOAT.fullmatch(text):
+        lower = text.lower()
+        return float(lower.replace(".", "") if lower.lstrip("+-") in (".inf", ".nan") else lower)
+    return text
+
+
+def whole_number(number: object) -> int | None:
+    """A number with no fractional part as an int (JSON Schema's idea of an integer)."""
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    if isinstance(number, float) and not number.is_integer():
+        return None
+    return int(number)
 
 
 class _Converter:

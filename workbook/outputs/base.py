@@ -38,7 +38,7 @@ class PdfJob:
 
     html: str
     assets: Assets
-    label: str = ""  # for progress lines, e.g. "jordan-rivera/packs/01-relationship.pdf"
+    label: str = ""  # for progress lines: the client id
     bodies: tuple[tuple[str, str], ...] = ()  # (exercise file, its HTML): where a URL came from
     layout: str = ""  # the pack layout's file, for problems found in no exercise
 

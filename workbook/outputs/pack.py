@@ -176,7 +176,7 @@ def render(work: ClientWork, views: list[StageView], name: str, reader: Reader) 
     job = PdfJob(
         html,
         work.inputs.pack_assets,
-        label=f"{work.job.client.id}/{name}",
+        label=work.job.client.id,
         bodies=tuple(built.bodies),
         layout=str(layout),
     )

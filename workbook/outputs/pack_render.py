@@ -12,6 +12,7 @@ import base64
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -139,10 +140,14 @@ def render_pdf(task: RenderTask) -> RenderResult:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    """A fork server that has WeasyPrint loaded already, where the platform has one."""
+    """A fork server that has WeasyPrint loaded already, where the platform has one.
+
+    Only WeasyPrint: the fork server imports before it takes the build's ``sys.path``
+    (Python 3.11), so preloading ``workbook`` there could give the workers another copy.
+    """
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["workbook.pack_render", "weasyprint"])
+        ctx.set_forkserver_preload(["weasyprint"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -164,16 +169,31 @@ class PackRenderer:
                 self._report(task, results[-1])
             return results
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_pool_context())
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=_pool_context(), initializer=_leave_interrupts
+            )
         # The longest first (the engagement pack), so the others fill the remaining cores.
         ordered = sorted(tasks, key=lambda t: len(t.html), reverse=True)
         futures = {self._pool.submit(render_pdf, t): t for t in ordered}
         done: dict[str, RenderResult] = {}
-        for future in as_completed(futures):
-            result = future.result()
-            done[result.name] = result
-            self._report(futures[future], result)
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                done[result.name] = result
+                self._report(futures[future], result)
+        except KeyboardInterrupt:
+            self._stop_workers()
+            raise
         return [done[t.name] for t in tasks]
+
+    def _stop_workers(self) -> None:
+        """Ctrl+C: end the packs being rendered now rather than wait for them."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(cancel_futures=True)
 
     def _report(self, task: RenderTask, result: RenderResult) -> None:
         if self.progress and result.pdf is not None:
@@ -185,5 +205,10 @@ class PackRenderer:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # after Ctrl+C, packs still queued
             self._pool = None
+
+
+def _leave_interrupts() -> None:
+    """In a pack worker: Ctrl+C is for the main process, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
