@@ -50,8 +50,8 @@ def test_ci_runs_the_readmes_own_install_and_test_commands() -> None:
         first[0],
         "ruff check .",
         "ruff format --check .",
-        "mypy workbook  # once the dev extra installs it",
-        "lint-imports  # once the dev extra installs it",
+        "mypy",
+        "lint-imports",
         first[1],
     ]
 

@@ -72,7 +72,8 @@ def parse_time(text: Any) -> dt.datetime | None:
         return None
     frac = (m.group(7) or ".0")[1:7].ljust(6, "0")
     try:
-        return dt.datetime(*(int(m.group(i)) for i in range(1, 7)), int(frac), tzinfo=dt.UTC)
+        year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+        return dt.datetime(year, month, day, hour, minute, second, int(frac), tzinfo=dt.UTC)
     except ValueError:
         return None
 

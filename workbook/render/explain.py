@@ -16,12 +16,13 @@ import re
 import traceback
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
-from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+from jinja2.exceptions import SecurityError
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.lexer import TOKEN_BLOCK_BEGIN, TOKEN_BLOCK_END, TOKEN_NAME
-from jinja2.sandbox import SecurityError
+from jinja2.tests import TESTS as DEFAULT_TESTS
 from jinja2.utils import missing
 
 from workbook.errors import Problem, SourceLocation
@@ -110,7 +111,7 @@ class StrictData(jinja2.StrictUndefined):
 
     @property
     def _undefined_message(self) -> str:
-        obj, name = self._undefined_obj, self._undefined_name
+        obj, name = self._undefined_obj, cast(Any, self._undefined_name)  # an index, too
         if self._undefined_hint or obj is missing:
             return super()._undefined_message
         if isinstance(obj, Mapping) and isinstance(name, str):

@@ -22,6 +22,7 @@ from workbook.errors import Problem
 from workbook.models import Exercise, Field
 from workbook.render import markdown, templating
 from workbook.render.chunks import ChunkParser
+from workbook.render.lines import LineMap
 from workbook.render.recording import READER, Reader
 
 
@@ -143,7 +144,7 @@ class Personaliser:
                     exercise.body, exercise.path, exercise.id
                 )
             tokens, report = self._static[exercise.id]
-            text, lines = exercise.body, templating.LineMap()
+            text, lines = exercise.body, LineMap()
         if report.problems:
             return None, lines.relocate(report.problems)
         shared = None if exercise.has_jinja else self._drawings.setdefault(exercise.id, {})

@@ -149,7 +149,8 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
     def slice_(value: Any, slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
         if isinstance(slices, int) and slices > MAX_VALUE:
             raise _too_big("the slices")
-        return jfilters.do_slice(value, slices, fill_with)
+        sliced: Iterator[list[Any]] = jfilters.do_slice(value, slices, fill_with)
+        return sliced
 
     return {
         "center": center,
@@ -237,7 +238,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if name == "format_map":
                 if kwargs or len(args) != 1:
                     raise TypeError("format_map() takes exactly one argument")
-                args, kwargs = (), args[0]
+                mapping: Any = args[0]
+                args, kwargs = (), mapping
             return type(owner)(formatter.vformat(owner, args, kwargs))
 
         return functools.update_wrapper(wrapper, value)
