@@ -5,6 +5,7 @@ Exit status: 0 done, 1 the user's input is wrong (with messages), 2 usage.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from workbook import __version__
-from workbook.errors import WorkbookError
+from workbook.errors import WorkbookError, errors, visible
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
     from workbook.build.run import BuildReport
@@ -38,13 +39,23 @@ def _print_problems(report: BuildReport, root: Path) -> None:
         click.echo(problem.format(root), err=True)
 
 
+def _say(line: str, err: bool = False) -> None:
+    """One line of output that may quote what a client sent: control characters escaped."""
+    click.echo(visible(line), err=err)
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from workbook.load.bounds import year_problem
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
+    if why := year_problem(day):
+        raise click.BadParameter(f"'{value}' {why}")
+    return day
 
 
 def _today_option(help_text: str) -> Callable[[Any], Any]:
@@ -77,10 +88,13 @@ def check() -> None:
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
-    if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found.", err=True)
+    found = errors(report.problems)
+    if found:
+        click.echo(f"{len(found)} problem(s) found.", err=True)
         raise SystemExit(1)
-    click.echo(f"No problems found ({len(report.built)} client(s) checked).")
+    warned = len(report.problems) - len(found)
+    also = f"; {warned} warning(s)" if warned else ""
+    click.echo(f"No problems found ({len(report.built)} client(s) checked{also}).")
 
 
 @main.command()
@@ -153,6 +167,10 @@ def build(
     if not prune:
         unchanged = uptodate.all_unchanged(root, params, ids, out, edition, today)
         if unchanged is not None:
+            from workbook.load.listing import project_warnings
+
+            for problem in project_warnings(root.resolve()):  # said on every build until fixed
+                click.echo(problem.format(root), err=True)
             click.echo(summary(0, len(unchanged), 0, time.perf_counter() - started))
             return
     from workbook.build.run import BuildOptions, run
@@ -179,15 +197,15 @@ def build(
     finally:
         bar.close()
     _print_problems(report, root)
-    for note in report.notes:
-        click.echo(note)
+    for note in dict.fromkeys(report.notes):  # a note from every worker is said once
+        _say(note)
     for name in report.removed:
         click.echo(f"removed {name}/ (its profile is gone)")
     click.echo(
         summary(len(report.built), len(report.unchanged), len(report.failed), report.seconds),
         err=bool(report.failed),
     )
-    if report.problems:
+    if errors(report.problems):
         raise SystemExit(1)
 
 
@@ -213,11 +231,11 @@ def answers_import(files: tuple[Path, ...]) -> None:
     root = _project_root()
     report = import_files(root, list(files))
     for given, kept in report.kept:
-        click.echo(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"kept {given} as {kept.relative_to(root.resolve()).as_posix()}")
     for given, kept in report.already:
-        click.echo(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
+        _say(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
     for note in report.notes:
-        click.echo(f"note: {note}")
+        _say(f"note: {note}")
     for problem in report.refused:
         click.echo(problem.format(root), err=True)
     if report.refused:
@@ -238,7 +256,7 @@ def answers_export(client_id: str, fmt: str) -> None:
     root = _project_root()
     _, job, fields, problems = load_for_export(root, client_id)
     for problem in problems:
-        click.echo(f"warning: {problem.format(root)}", err=True)
+        click.echo(dataclasses.replace(problem, severity="warning").format(root), err=True)
     click.echo(export.render(fmt, job, export.rows(job, fields, job.answers)), nl=False)
 
 
@@ -315,7 +333,9 @@ def new_client(name: str, coach: str | None, cid: str | None) -> None:
 def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
     """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
     from workbook.commands import serve as serve_mod
+    from workbook.load.environ import build_date
 
+    build_date(today)  # a wrong SOURCE_DATE_EPOCH is said before the preview starts
     clients = (client_id,) if client_id else ()
     serve_mod.serve(
         _project_root(),

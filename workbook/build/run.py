@@ -206,6 +206,7 @@ def run(
     if options.out is not None and _overlaps_sources(project.root, out):
         raise UsageProblem(f"--out: '{options.out}' overlaps the project's own files")
     report.add(project.global_problems)
+    report.add(project.warnings)
     clients = select(project, options)
     if write:
         writer_mod.clean_leftovers(out)

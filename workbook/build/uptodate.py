@@ -134,6 +134,8 @@ def _light_settings(root: Path) -> tuple[str, str, str | None] | None:
     path = root / "workbook.yml"
     if not path.exists():
         return "site", "coach", None
+    if not path.is_file():  # a named pipe, say: the full build says what is wrong
+        return None
     try:
         data = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError):

@@ -1,16 +1,21 @@
 """Checking an answers file against DESIGN.md: format, client, times, limits, value shapes.
 
 Two levels. :func:`check_document` needs no project: the file's own structure,
-the limits, and that every value has one of the shapes a field can give.
+the limits, that every value has one of the shapes a field can give, that
+every number is one some field can give (0–100) and that its times are
+believable: no ``updated`` after the file's ``exported``, and nothing later
+than the checking machine's clock plus :data:`~workbook.load.bounds.CLOCK_SKEW`
+(five minutes), so an answer cannot pin itself as current for ever.
 :func:`check_fields` compares the answers with the fields the client's
-exercises have today: a value of the wrong shape for its field is refused,
-while an answer to a field that no longer exists, an item key that is gone or
-a number outside today's range is only reported, because content changes and
-nothing a client sent is ever dropped.
+exercises have today: a value of the wrong shape for its field, or a score
+outside the field's scale, is refused, while an answer to a field that no
+longer exists or an item key that is gone is only reported, because content
+changes and nothing a client sent is ever dropped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ from typing import Any
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import id_problem
 from workbook.load.answers import FORMAT, MAX_ANSWERS, MAX_VALUE_CHARS, parse_time
+from workbook.load.bounds import CLOCK_SKEW, HIGHEST_NUMBER, LOWEST_NUMBER, number_shown
 from workbook.models import Field
 
 TOP_KEYS = ("format", "client", "programme", "exported", "answers")
@@ -59,8 +65,22 @@ def key_line(text: str | None, key: str) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
-def check_document(data: Any, path: Path, text: str | None = None) -> list[Problem]:
-    """Everything that can be checked from the file alone; an empty list means it is sound."""
+def _numbers(value: Any) -> list[int]:
+    """The whole numbers in a value of a generic shape (a scale's, a rating's scores)."""
+    if _is_int(value):
+        return [value]
+    if isinstance(value, dict):
+        return [v for v in value.values() if _is_int(v)]
+    return []
+
+
+def check_document(
+    data: Any, path: Path, text: str | None = None, now: dt.datetime | None = None
+) -> list[Problem]:
+    """Everything that can be checked from the file alone; an empty list means it is sound.
+
+    ``now`` is the time of the check (the import, or the build reading a kept file).
+    """
     where = SourceLocation(path)
     if not isinstance(data, dict):
         return [Problem(where, f"not a {FORMAT} answers file (no JSON object)", REDOWNLOAD)]
@@ -104,7 +124,9 @@ def check_document(data: Any, path: Path, text: str | None = None) -> list[Probl
                 REDOWNLOAD,
             )
         )
-    if "exported" in data and parse_time(data["exported"]) is None:
+    latest = (now or dt.datetime.now(dt.UTC)) + CLOCK_SKEW
+    exported = parse_time(data.get("exported"))
+    if "exported" in data and exported is None:
         problems.append(
             Problem(
                 SourceLocation(path, key_line(text, "exported")),
@@ -112,6 +134,16 @@ def check_document(data: Any, path: Path, text: str | None = None) -> list[Probl
                 'write it like "2026-11-22T10:00:00Z"',
             )
         )
+    elif exported is not None and exported > latest:
+        problems.append(
+            Problem(
+                SourceLocation(path, key_line(text, "exported")),
+                f"'exported' is {data['exported']}, later than now",
+                "check the clock of the computer the answers were saved on, then download "
+                "them again",
+            )
+        )
+        exported = None
     answers = data.get("answers")
     if not isinstance(answers, dict):
         problems.append(Problem(where, "the file has no 'answers' object", REDOWNLOAD))
@@ -126,8 +158,30 @@ def check_document(data: Any, path: Path, text: str | None = None) -> list[Probl
         )
         return problems
     for key, entry in answers.items():
-        problems += _check_entry(key, entry, path, text)
+        found = _check_entry(key, entry, path, text)
+        problems += found or _check_time(key, entry, path, text, exported or latest, bool(exported))
     return problems
+
+
+def _check_time(
+    key: str, entry: Any, path: Path, text: str | None, latest: dt.datetime, saved: bool
+) -> list[Problem]:
+    """An ``updated`` no later than the file's ``exported`` (else no later than now)."""
+    updated = parse_time(entry["updated"])
+    if updated is None or updated <= latest:
+        return []
+    if saved:
+        what = f"later than the file's 'exported' ({latest:%Y-%m-%dT%H:%M:%SZ})"
+    else:
+        what = "later than now"
+    return [
+        Problem(
+            SourceLocation(path, key_line(text, key)),
+            f"'updated' of '{key}' is {entry['updated']}, {what}",
+            "an answer cannot change after it was saved: check the clock of the computer "
+            "the answers were saved on, then download them again",
+        )
+    ]
 
 
 def _check_entry(key: str, entry: Any, path: Path, text: str | None) -> list[Problem]:
@@ -177,6 +231,15 @@ def _check_entry(key: str, entry: Any, path: Path, text: str | None) -> list[Pro
                 "shorten the answer in the workbook and download again",
             )
         )
+    elif odd := [n for n in _numbers(value) if not LOWEST_NUMBER <= n <= HIGHEST_NUMBER]:
+        problems.append(
+            Problem(
+                at,
+                f"the value of '{key}' holds {number_shown(odd[0])}, a number no field gives "
+                f"(scores run from {LOWEST_NUMBER} to {HIGHEST_NUMBER})",
+                REDOWNLOAD,
+            )
+        )
     return problems
 
 
@@ -202,6 +265,14 @@ def _shape_problem(field: Field, value: Any) -> str | None:
         and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in value)
     ):
         return "a table's answer is a list of rows, each a list of texts"
+    if kind == "scale":
+        low, high = int(field.attrs["min"]), int(field.attrs["max"])
+        if not low <= value <= high:
+            return f"{value} is outside its scale {low}–{high}"
+    if kind == "rating":
+        scale = int(field.attrs["scale"])
+        if odd := [v for v in value.values() if not 1 <= v <= scale]:
+            return f"the score {odd[0]} is outside its scale 1–{scale}"
     return None
 
 
@@ -209,22 +280,15 @@ def _notes_for(field: Field, value: Any) -> list[str]:
     """What no longer matches today's field (kept all the same)."""
     keys = {i.key for i in field.items}
     notes = []
-    if field.kind == "scale":
-        low, high = int(field.attrs["min"]), int(field.attrs["max"])
-        if not low <= value <= high:
-            notes.append(f"{value} is outside today's scale {low}–{high}")
-    elif field.kind in ("choice", "checklist"):
+    if field.kind in ("choice", "checklist"):
         given = [value] if isinstance(value, str) else value
         gone = [k for k in given if k not in keys]
         if gone:
             notes.append("items no longer in the exercise: " + ", ".join(gone))
     elif field.kind == "rating":
         gone = [k for k in value if k not in keys]
-        scale = int(field.attrs["scale"])
         if gone:
             notes.append("items no longer in the exercise: " + ", ".join(gone))
-        if any(not 1 <= v <= scale for v in value.values()):
-            notes.append(f"scores outside today's scale 1–{scale}")
     elif field.kind == "table":
         width = len(field.attrs["columns"].split("|"))
         if any(len(r) > width for r in value):

@@ -96,6 +96,7 @@ def import_files(
     check_shared(project, ctx)
     report = ImportReport()
     today = build_date(today)
+    now = now or dt.datetime.now(dt.UTC)
     for path in paths:
         raw, problems = answers_mod.read_bytes(path)
         data = None
@@ -103,7 +104,7 @@ def import_files(
             data, problems = answers_mod.parse_json(raw, path)
         text = raw.decode("utf-8-sig", errors="replace") if raw is not None else None
         if not problems:
-            problems = check_document(data, path, text)
+            problems = check_document(data, path, text, now)
         if problems or raw is None or data is None:
             report.refused += problems
             continue
@@ -145,7 +146,7 @@ def import_files(
         if same is not None:
             report.already.append((path, same))
             continue
-        kept = _keep(folder, raw, now or dt.datetime.now(dt.UTC))
+        kept = _keep(folder, raw, now)
         report.kept.append((path, kept))
         report.notes += [f"{path.name}: {n}" for n in notes]
         project.answers[cid], _ = answers_mod.load(folder)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, SourceLocation
+from workbook.load.files import NotRegular, not_regular_problem, read_regular
 
 FORMAT = "workbook-answers/1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -72,7 +73,8 @@ def parse_time(text: Any) -> dt.datetime | None:
         return None
     frac = (m.group(7) or ".0")[1:7].ljust(6, "0")
     try:
-        return dt.datetime(*(int(m.group(i)) for i in range(1, 7)), int(frac), tzinfo=dt.UTC)
+        year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+        return dt.datetime(year, month, day, hour, minute, second, int(frac), tzinfo=dt.UTC)
     except ValueError:
         return None
 
@@ -120,21 +122,20 @@ def parse_json(raw: bytes, path: Path) -> tuple[Any, list[Problem]]:
 
 
 def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
-    """The raw bytes of an answers file, refusing anything over the 5 MB limit."""
+    """The raw bytes of an answers file, refusing anything over the 5 MB limit or not a file."""
     where = SourceLocation(path)
     try:
-        if not path.is_file():
-            return None, [Problem(where, "no such file", "check the file name")]
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [
-                Problem(where, "the answers file is larger than 5 MB", "answers files are small")
-            ]
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return None, [Problem(where, "no such file", "check the file name")]
+    except NotRegular as exc:
+        return None, [not_regular_problem(path, exc.kind)]
     except OSError as exc:
         return None, [Problem(where, f"cannot read the file ({exc.strerror or exc})")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(where, "the answers file is larger than 5 MB")]
+    if raw is None:
+        return None, [
+            Problem(where, "the answers file is larger than 5 MB", "answers files are small")
+        ]
     return raw, []
 
 

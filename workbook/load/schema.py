@@ -17,6 +17,7 @@ from typing import Any
 from workbook import models
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import ID_FIX, id_problem
+from workbook.load.bounds import year_problem
 from workbook.load.sources import YList, YMap, YText, line_of
 
 
@@ -179,14 +180,23 @@ class Date(Spec):
         fix = "write dates as YYYY-MM-DD" + (", times as YYYY-MM-DDTHH:MM" if self.times else "")
         try:
             if text and _DATE.fullmatch(text):
-                return dt.date.fromisoformat(text)
+                return self.bounded(dt.date.fromisoformat(text), value, ctx, key)
             if text and self.times and _DATETIME.fullmatch(text):
-                return dt.datetime.fromisoformat(text.replace(" ", "T"))
+                when = dt.datetime.fromisoformat(text.replace(" ", "T"))
+                return self.bounded(when, value, ctx, key)
         except ValueError as exc:
             ctx.add(value, f"'{key}' is not a real date: '{text}' ({exc})", fix)
             return None
         ctx.add(value, f"'{key}' should be a date, not '{value}'", fix)
         return None
+
+    @staticmethod
+    def bounded(when: dt.date, value: Any, ctx: Ctx, key: str) -> dt.date | None:
+        """The date, when its year is one a coaching engagement can have (else a problem)."""
+        if why := year_problem(when):
+            ctx.add(value, f"'{key}' is {value}, which {why}", "check the year")
+            return None
+        return when
 
     def json(self) -> dict[str, Any]:
         if self.times:

@@ -298,6 +298,7 @@ def _asset_tasks(ctx: BuildContext, job: ClientJob) -> list[Task]:
     logo = _logo_name(job)
     if logo and job.settings.firm.logo:
         path = ctx.root / job.settings.firm.logo
+        tasks = [t for t in tasks if t.key != f"asset:{logo}"]  # the logo setting wins
         tasks.append(
             Task(
                 f"asset:{logo}",
