@@ -77,8 +77,12 @@ def remove_leftovers(base: Path | None = None) -> list[Path]:
     return removed
 
 
-class Stopped(Exception):
-    """The preview was asked to stop by a signal (SIGTERM, SIGHUP)."""
+class Stopped(BaseException):
+    """The preview was asked to stop by a signal (SIGTERM, SIGHUP).
+
+    Like ``KeyboardInterrupt``, not an ``Exception``: a rebuild that catches every
+    error to show it in the page must not catch this one.
+    """
 
 
 @contextlib.contextmanager
