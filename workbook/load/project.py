@@ -16,6 +16,7 @@ from workbook.errors import Problem, SourceLocation
 from workbook.ids import fold
 from workbook.load import answers as answers_mod
 from workbook.load import defaults
+from workbook.load.front_matter import split_front_matter
 from workbook.load.images import asset_problem
 from workbook.load.listing import EXERCISES, PROFILES, PROGRAMMES, id_files, project_warnings
 from workbook.load.schema import EXERCISE_META, PROFILE, PROGRAMME, SETTINGS, Ctx
@@ -24,7 +25,6 @@ from workbook.load.sources import (
     YMap,
     load_yaml_file,
     read_text,
-    split_front_matter,
 )
 from workbook.models import (
     Client,
