@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workbook.cli import main
+from workbook.load import sources
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -134,6 +135,14 @@ def copy_example(root: Path) -> Path:
 def example_project(tmp_path: Path) -> Path:
     """A copy of the repository's example project, safe to build and modify."""
     return copy_example(tmp_path / "example")
+
+
+@pytest.fixture(params=[loader.__name__ for loader in sources.LOADERS])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each YAML parser PyYAML has here in turn (libyaml's and the pure-Python one)."""
+    loader = next(loader for loader in sources.LOADERS if loader.__name__ == request.param)
+    monkeypatch.setattr(sources, "LOADER", loader)
+    return str(request.param)
 
 
 @pytest.fixture

@@ -93,19 +93,35 @@ def test_unknown_fields_are_reported_and_kept(project, cli, tmp_path):
     assert [(a["key"], a["value"]) for a in gone] == [("hello/retired-question", "still mine")]
 
 
-def test_items_and_ranges_that_changed_are_notes_not_refusals(project, cli, tmp_path):
+def test_items_that_changed_are_notes_not_refusals(project, cli, tmp_path):
     doc = answers_doc(
         {
-            "goodbye/ready": entry(9),
+            "goodbye/ready": entry(4),
             "shapes/habits": entry(["reading", "knitting"]),
-            "self-check/self": entry({"listens": 7, "gone-item": 2}),
+            "self-check/self": entry({"listens": 3, "gone-item": 2}),
         }
     )
     result = cli(["answers", "import", str(write_json(tmp_path / "a.json", doc))], project)
     assert result.exit_code == 0, result.output
-    assert "goodbye/ready: 9 is outside today's scale 1–5 (kept)" in result.output
     assert "shapes/habits: items no longer in the exercise: knitting (kept)" in result.output
     assert "self-check/self: items no longer in the exercise: gone-item (kept)" in result.output
+
+
+def test_scores_outside_the_fields_scale_are_refused(project, cli, tmp_path):
+    doc = answers_doc({"goodbye/ready": entry(9), "self-check/self": entry({"listens": 7})})
+    given = write_json(tmp_path / "a.json", doc)
+    result = cli(["answers", "import", str(given)], project)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (
+        f"{given}:7: the value of 'goodbye/ready' does not fit its .scale field: 9 is outside "
+        "its scale 1–5 — download the answers again from the workbook"
+    ) in lines
+    assert (
+        f"{given}:11: the value of 'self-check/self' does not fit its .rating field: the score "
+        "7 is outside its scale 1–5 — download the answers again from the workbook"
+    ) in lines
+    assert kept(project) is None
 
 
 def _bad_documents() -> list[tuple[str, bytes, str]]:

@@ -7,15 +7,21 @@ answers carrying script or HTML shown as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import answers_helpers as helpers
 from tests.conftest import MINI_CLIENT, run_workbook
+from workbook.commands.answers import import_files
 from workbook.load import answers
+from workbook.outputs import record
+from workbook.render import charts
 
 KEPT = "clients/alex.answers/2026-11-22.json"
 WHEN = "2026-11-20T18:04:00Z"
@@ -178,3 +184,176 @@ def test_answers_folder_linking_outside_the_project_is_not_read(
     assert result.exit_code == 1
     assert "clients/alex.answers: this folder links outside the project" in result.output
     assert not (root / "site/alex").exists()
+
+
+# Numbers are bounded where they are read; charts draw whatever they are given
+
+
+@pytest.fixture
+def firm(make_project) -> Path:
+    """Two clients, every field kind (``tests/answers_helpers.py``)."""
+    return make_project(helpers.FILES)
+
+
+def keep(root: Path, name: str, doc: dict) -> Path:
+    """A file already kept for alex (as an earlier version would have taken it in)."""
+    (root / "clients/alex.answers").mkdir(exist_ok=True)
+    return helpers.write_json(root / "clients/alex.answers" / name, doc)
+
+
+def test_a_score_no_field_gives_is_refused_at_import(firm, cli, tmp_path: Path) -> None:
+    doc = helpers.answers_doc({"self-check/self": helpers.entry({"listens": 10**309})})
+    given = helpers.write_json(tmp_path / "huge.json", doc)
+    result = cli(["answers", "import", str(given)], firm)
+    assert result.exit_code == 1
+    assert (
+        f"{given}:7: the value of 'self-check/self' holds a number of 310 digits, a number no "
+        "field gives (scores run from 0 to 100) — download the answers again from the workbook"
+    ) in result.output.splitlines()
+    assert not (firm / "clients/alex.answers").exists()
+
+
+def test_a_kept_file_with_such_a_score_fails_its_client_alone(firm, cli) -> None:
+    doc = helpers.answers_doc({"self-check/self": helpers.entry({"listens": -(10**40)})})
+    keep(firm, "20261122T100000Z-old.json", doc)
+    result = cli(["build", "--no-pdf", "--today", "2026-11-23"], firm)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        "clients/alex.answers/20261122T100000Z-old.json: the value of 'self-check/self' holds "
+        "a number of 41 digits, a number no field gives (scores run from 0 to 100) — download "
+        "the answers again from the workbook"
+    ) in result.output.splitlines()
+    assert (firm / "site/blair/progress.html").is_file() and not (firm / "site/alex").exists()
+
+
+def test_kept_scores_beyond_todays_scale_are_drawn_at_its_edge(firm, cli) -> None:
+    for n, when in enumerate(("2026-09-10T08:00:00Z", "2026-10-10T08:00:00Z")):
+        doc = helpers.answers_doc({"self-check/self": helpers.entry({"listens": 9 + n}, when)})
+        keep(firm, f"2026110{n}T100000Z-k.json", doc)
+    result = cli(["build", "--no-pdf", "--today", "2026-11-23"], firm)
+    assert result.exit_code == 0, result.output
+    page = (firm / "site/alex/progress.html").read_text()
+    history = re.search(r'<svg[^>]*id="history-self-check-self".*?</svg>', page, flags=re.S)
+    assert history is not None and "10 Sep 2026: 9 of 10; 10 Oct 2026: 10 of 10" in history[0]
+    ys = [float(y) for y in re.findall(r'<circle cx="[^"]+" cy="([^"]+)"', history[0])]
+    assert ys and all(24 <= y <= 196 for y in ys)  # inside the plot, the top edge at most
+
+
+@pytest.mark.parametrize("score", [10**309, -(10**309), 10**4000, 0])
+def test_charts_take_any_whole_number(score: int) -> None:
+    series = record.Series("Self check", 10, (record.Point("2026-11-01", "Self check", score),))
+    figure = record.progress_chart(series)
+    line = charts.line_chart("c", "t", [("a", score), ("b", 3)], 10)
+    bars = charts.compare_chart("d", "t", ["first"], [charts.Bars("x", (score,))], 5)
+    for svg in (figure, line, bars):
+        numbers = re.findall(r'(?:x|y|cx|cy|width|height)="(-?[\d.]+)"', svg)
+        assert numbers and all(-1 <= float(n) <= 1000 for n in numbers)
+
+
+# Times in answers are believable
+
+
+def test_an_update_after_the_files_own_export_is_refused(firm, cli, tmp_path: Path) -> None:
+    doc = helpers.answers_doc({"hello/first": helpers.entry("for ever", "9999-12-31T23:59:59Z")})
+    given = helpers.write_json(tmp_path / "late.json", doc)
+    result = cli(["answers", "import", str(given)], firm)
+    assert result.exit_code == 1
+    assert (
+        f"{given}:7: 'updated' of 'hello/first' is 9999-12-31T23:59:59Z, later than the file's "
+        "'exported' (2026-11-22T10:00:00Z) — an answer cannot change after it was saved: check "
+        "the clock of the computer the answers were saved on, then download them again"
+    ) in result.output.splitlines()
+
+
+def test_without_an_export_time_the_import_time_and_five_minutes_bound_it(
+    firm, tmp_path: Path
+) -> None:
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+
+    def attempt(updated: str, **extra: str) -> list[str]:
+        doc = helpers.answers_doc({"hello/first": helpers.entry("x", updated)}, **extra)
+        doc.pop("exported") if not extra else None
+        given = helpers.write_json(tmp_path / f"{updated[:19].replace(':', '')}.json", doc)
+        return [p.format() for p in import_files(firm, [given], now=now).refused]
+
+    assert attempt("2026-11-22T10:04:59Z") == []  # a clock a little ahead is fine
+    [late] = attempt("2026-11-22T10:05:01Z")
+    assert late.endswith(
+        "'updated' of 'hello/first' is 2026-11-22T10:05:01Z, later than now — an answer cannot "
+        "change after it was saved: check the clock of the computer the answers were saved on, "
+        "then download them again"
+    )
+    [ahead] = attempt("2026-11-22T09:00:00Z", exported="2099-01-01T00:00:00Z")
+    assert ahead.endswith(
+        ":5: 'exported' is 2099-01-01T00:00:00Z, later than now — check the clock of the "
+        "computer the answers were saved on, then download them again"
+    )
+
+
+def test_a_kept_file_with_an_unbelievable_time_fails_its_client_alone(firm, cli) -> None:
+    doc = helpers.answers_doc({"hello/first": helpers.entry("pinned", "9999-12-31T23:59:59Z")})
+    doc["exported"] = "9999-12-31T23:59:59Z"
+    keep(firm, "20261122T100000Z-pin.json", doc)
+    result = cli(["build", "--no-pdf", "--today", "2026-11-23"], firm)
+    assert result.exit_code == 1
+    assert (
+        "clients/alex.answers/20261122T100000Z-pin.json: 'exported' is 9999-12-31T23:59:59Z, "
+        "later than now"
+    ) in result.output
+    assert (firm / "site/blair/index.html").is_file() and not (firm / "site/alex").exists()
+
+
+# Nothing a client sent reaches the coach's terminal raw
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b[8mhidden\x9b"
+SHOWN = "\\x1b[2J\\x1b]0;pwned\\x07\\x1b[8mhidden\\x9b"
+
+
+def assert_no_raw_controls(text: str) -> None:
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), repr(text)
+
+
+def test_item_keys_in_import_notes_are_shown_escaped(firm, cli, tmp_path: Path) -> None:
+    doc = helpers.answers_doc({"self-check/self": helpers.entry({"listens": 3, ESCAPES: 2})})
+    given = helpers.write_json(tmp_path / "keys.json", doc)
+    result = cli(["answers", "import", str(given)], firm)
+    assert result.exit_code == 0, result.output
+    assert_no_raw_controls(result.output)
+    assert (
+        f"note: keys.json: self-check/self: items no longer in the exercise: {SHOWN} (kept)"
+    ) in result.output.splitlines()
+
+
+def test_keys_in_refusals_and_in_check_are_shown_escaped(firm, cli, tmp_path: Path) -> None:
+    doc = helpers.answers_doc({ESCAPES + "/x": helpers.entry("x")})
+    given = helpers.write_json(tmp_path / "bad.json", doc)
+    refused = cli(["answers", "import", str(given)], firm)
+    assert refused.exit_code == 1
+    assert_no_raw_controls(refused.output)
+    assert f"{given}:7: '{SHOWN}/x' does not name an answer" in refused.output
+    keep(firm, "20261122T100000Z-bad.json", doc)
+    checked = cli(["check"], firm)
+    assert checked.exit_code == 1
+    assert_no_raw_controls(checked.output)
+    assert f"'{SHOWN}/x' does not name an answer" in checked.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "json"])
+def test_exports_show_control_characters_escaped(firm, cli, tmp_path: Path, fmt: str) -> None:
+    doc = helpers.answers_doc(
+        {
+            "hello/first": helpers.entry(f"line one\n{ESCAPES}\tend"),
+            "self-check/self": helpers.entry({"listens": 3, ESCAPES: 1}),
+        }
+    )
+    assert cli(["answers", "import", str(helpers.write_json(tmp_path / "a.json", doc))], firm)
+    result = cli(["answers", "export", "alex", "--format", fmt], firm)
+    assert result.exit_code == 0, result.output
+    assert_no_raw_controls(result.output.replace("\r\n", "\n"))
+    if fmt == "json":
+        values = {a["key"]: a["value"] for a in json.loads(result.output)["answers"]}
+        assert values["hello/first"] == f"line one\n{ESCAPES}\tend"  # the same data, escaped
+    else:
+        shown = SHOWN.replace("[", "\\[").replace("]", "\\]") if fmt == "md" else SHOWN
+        assert shown in result.output and "line one" in result.output

@@ -174,3 +174,86 @@ def test_names_made_of_syntax_are_text_everywhere(make_project, cli, name: str) 
         assert "<strong>bold" not in text and "coach-note" not in text and ">49<" not in text
     home = (root / "site/alex/index.html").read_text(encoding="utf-8")
     assert html.escape(" ".join(name.split()), quote=False).split(" ")[0] in home
+
+
+# Dates are bounded where they are read; one client's bad date stops that client alone
+
+OTHER = "name: Bo Other\ncoach: {name: Casey Coach}\nprogramme: mini\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "where", "message"),
+    [
+        (
+            "goals:\n  - id: g\n    title: G\n    milestones:\n"
+            "      - {title: M, due: 9999-12-31}\n",
+            "clients/alex.yml:8:25",
+            "'goals[0].milestones[0].due' is 9999-12-31, which is outside the years 1900–2200",
+        ),
+        (
+            "engagement:\n  start: 0001-01-01\n",
+            "clients/alex.yml:5:10",
+            "'engagement.start' is 0001-01-01, which is outside the years 1900–2200",
+        ),
+        (
+            "engagement:\n  sessions:\n    - {date: 2201-01-01T09:30}\n",
+            "clients/alex.yml:6:14",
+            "'engagement.sessions[0].date' is 2201-01-01T09:30, which is outside the years "
+            "1900–2200",
+        ),
+    ],
+)
+def test_dates_out_of_range_fail_their_client_alone(
+    make_project, cli, extra: str, where: str, message: str
+) -> None:
+    root = make_project({PROFILE: BASE_TEXT + extra, "clients/bo.yml": OTHER})
+    for command in (["check"], ["build", "--no-pdf", "--today", "2026-11-23"]):
+        result = cli(command, root)
+        assert result.exit_code == 1
+        assert f"{where}: {message} — check the year" in result.output.splitlines()
+    assert (root / "site/bo/index.html").is_file() and not (root / "site/alex").exists()
+
+
+def test_the_build_date_is_bounded_too(make_project, cli) -> None:
+    root = make_project()
+    result = cli(["build", "--today", "9999-12-31"], root)
+    assert result.exit_code == 2
+    assert "'9999-12-31' is outside the years 1900–2200" in result.output
+
+
+# YAML bombs stop with the project's own words, whichever parser PyYAML has
+
+
+BOMBS = {
+    "nested custom": (
+        "custom: " + "[" * 3000 + "]" * 3000 + "\n",
+        "clients/alex.yml:4:41: values are nested more than 32 levels deep — nest lists and "
+        "mappings at most 32 levels deep",
+    ),
+    "aliases of a long text": (
+        "custom:\n  big: &big " + "x" * 300_000 + "\n"
+        + "".join(f"  k{i}: *big\n" for i in range(10)),
+        "clients/alex.yml:11:7: the file expands to more than 2,000,000 characters (an alias "
+        "counts at the full size of what it repeats) — write the values out plainly, without "
+        "anchors",
+    ),
+    "aliases nested in aliases": (
+        "custom:\n  a: &a " + "[" * 20 + "x" + "]" * 20 + "\n  b: " + "[" * 20 + "*a" + "]" * 20
+        + "\n",
+        "clients/alex.yml:6:26: values are nested more than 32 levels deep — nest lists and "
+        "mappings at most 32 levels deep",
+    ),
+}  # fmt: skip
+BASE_TEXT = "name: Alex Example\ncoach: {name: Casey Coach}\nprogramme: mini\n"
+
+
+@pytest.mark.parametrize("bomb", BOMBS)
+def test_yaml_bombs_are_refused_in_the_same_words_by_either_parser(
+    make_project, cli, yaml_loader: str, bomb: str
+) -> None:
+    text, message = BOMBS[bomb]
+    root = make_project({PROFILE: BASE_TEXT + text, "clients/bo.yml": OTHER})
+    result = cli(["build", "--no-pdf", "--today", "2026-11-23"], root)
+    assert result.exit_code == 1
+    assert message in result.output.splitlines(), result.output
+    assert (root / "site/bo/index.html").is_file()

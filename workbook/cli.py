@@ -7,6 +7,7 @@ a line per client and per pack.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -19,7 +20,7 @@ import click
 
 from workbook import __version__
 from workbook.commands.terminal import Verbosity
-from workbook.errors import WorkbookError
+from workbook.errors import WorkbookError, errors, visible
 
 if TYPE_CHECKING:  # the build imports Jinja and Markdown: a no-op build does without them
     from workbook.build.options import BuildReport
@@ -37,10 +38,15 @@ def _print_problems(report: BuildReport, root: Path) -> None:
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from workbook.load.bounds import year_problem
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
+    if why := year_problem(day):
+        raise click.BadParameter(f"'{value}' {why}")
+    return day
 
 
 def _today_option(help_text: str) -> Callable[[Any], Any]:
@@ -83,9 +89,10 @@ def _verbosity() -> Verbosity:
 
 
 def _say(line: str, err: bool = False) -> None:
-    """A line of news (not a problem, not data): left out with ``-q``."""
+    """A line of news (not a problem, not data), left out with ``-q``; it may quote what a
+    client sent, so control characters are shown escaped."""
     if _verbosity() != Verbosity.QUIET:
-        click.echo(line, err=err)
+        click.echo(visible(line), err=err)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,10 +116,13 @@ def check() -> None:
     root = _project_root()
     report = run(root, BuildOptions(), write=False)
     _print_problems(report, root)
-    if report.problems:
-        _say(f"{len(report.problems)} problem(s) found.", err=True)
+    found = errors(report.problems)
+    if found:
+        _say(f"{len(found)} problem(s) found.", err=True)
         raise SystemExit(1)
-    _say(f"No problems found ({len(report.built)} client(s) checked).")
+    warned = len(report.problems) - len(found)
+    also = f"; {warned} warning(s)" if warned else ""
+    _say(f"No problems found ({len(report.built)} client(s) checked{also}).")
 
 
 @main.command()
@@ -202,6 +212,10 @@ def build(
         if not prune:
             unchanged = quick.all_unchanged(root, options)
             if unchanged is not None:
+                from workbook.load.listing import project_warnings
+
+                for problem in project_warnings(root.resolve()):  # said every build until fixed
+                    click.echo(problem.format(root), err=True)
                 _say(summary(0, len(unchanged), 0, time.perf_counter() - started))
                 _say_where(root, out, edition, unchanged)
                 return
@@ -212,8 +226,8 @@ def build(
             "Build interrupted: folders not yet rebuilt keep their previous output."
         ) from None
     _print_problems(report, root)
-    for note in report.notes:
-        click.echo(note)  # where encrypted sites went, new passphrases: never left out
+    for note in dict.fromkeys(report.notes):  # a note from every worker is said once
+        click.echo(visible(note))  # where encrypted sites went, new passphrases: never left out
     for name in report.removed:
         click.echo(f"removed {name}")
     for name in report.kept:
@@ -225,7 +239,7 @@ def build(
         err=bool(report.failed),
     )
     _say_where(root, out, edition, sorted(report.built + report.unchanged))
-    if report.problems:
+    if errors(report.problems):
         raise SystemExit(1)
 
 
@@ -272,7 +286,7 @@ def answers_import(files: tuple[Path, ...]) -> None:
     for given, kept in report.already:
         _say(f"{given}: already kept as {kept.relative_to(root.resolve()).as_posix()}")
     for note in report.notes:
-        click.echo(f"note: {note}")
+        _say(f"note: {note}")
     for problem in report.refused:
         click.echo(problem.format(root), err=True)
     if report.refused:
@@ -293,7 +307,7 @@ def answers_export(client_id: str, fmt: str) -> None:
     root = _project_root()
     _, job, fields, problems = load_for_export(root, client_id)
     for problem in problems:
-        click.echo(f"warning: {problem.format(root)}", err=True)
+        click.echo(dataclasses.replace(problem, severity="warning").format(root), err=True)
     click.echo(export.render(fmt, job, export.rows(job, fields, job.answers)), nl=False)
 
 
@@ -385,7 +399,9 @@ def _stdin_is_terminal() -> bool:
 def serve(client_id: str | None, port: int, edition: str, today: dt.date | None) -> None:
     """Live preview on 127.0.0.1: rebuilds what changed and reloads the open page."""
     from workbook.commands import serve as serve_mod
+    from workbook.load.environ import build_date
 
+    build_date(today)  # a wrong SOURCE_DATE_EPOCH is said before the preview starts
     clients = (client_id,) if client_id else ()
     serve_mod.serve(
         _project_root(),

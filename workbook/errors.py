@@ -2,17 +2,50 @@
 
 Users fix their own files, so every message says where (``path:line:col``),
 what is wrong and how to fix it. Checks collect :class:`Problem` objects
-instead of raising, so one run reports everything at once.
+instead of raising, so one run reports everything at once. A problem is an
+error (the build of what it touches stops) or a warning (said, and the build
+goes on).
+
+Messages quote what users and their clients wrote, and a client's answers
+file may hold terminal escape sequences: :func:`visible` shows every control
+character as an escape, and every message goes through it when it is
+formatted, so nothing a client sent reaches the coach's terminal raw.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import click
+
+# C0 controls, DEL and C1 controls; in messages also line and paragraph separators and the
+# bidirectional overrides and isolates, which can make a line read other than it is.
+_CONTROLS = "\x00-\x1f\x7f-\x9f"
+_IN_MESSAGES = re.compile(f"[{_CONTROLS}\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``), except ``keep``.
+
+    Exports keep line breaks and tabs (``keep="\\n\\t"``); messages keep nothing, so a
+    value can never start a line of its own that looks like another message.
+    """
+    pattern = _IN_MESSAGES if not keep else re.compile(f"[{_CONTROLS}]")
+    return pattern.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -46,17 +79,38 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the user's input: where, what, and how to fix it."""
+    """One thing wrong in the user's input: where, what, and how to fix it.
+
+    An ``error`` stops what it touches (exit status 1); a ``warning`` is said and
+    the build goes on (exit status 0 when there are only warnings).
+    """
 
     where: SourceLocation
     what: str
     fix: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def format(self, root: Path | None = None) -> str:
-        text = f"{self.where.display(root)}: {self.what}"
+        """``path:line:col: [warning: ]what — fix``, every control character escaped."""
+        label = "warning: " if self.severity == "warning" else ""
+        text = f"{self.where.display(root)}: {label}{self.what}"
         if self.fix:
             text += f" — {self.fix}"
-        return text
+        return visible(text)
+
+
+def warning(where: SourceLocation, what: str, fix: str = "") -> Problem:
+    """A problem that is said but stops nothing."""
+    return Problem(where, what, fix, severity="warning")
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop something (warnings left out)."""
+    return [p for p in problems if p.is_error]
 
 
 class WorkbookError(click.ClickException):
@@ -67,7 +121,7 @@ class WorkbookError(click.ClickException):
     def __init__(self, problems: list[Problem] | str, root: Path | None = None) -> None:
         if isinstance(problems, str):
             self.problems: list[Problem] = []
-            message = problems
+            message = "\n".join(visible(line) for line in problems.split("\n"))
         else:
             self.problems = list(problems)
             message = "\n".join(p.format(root) for p in self.problems)

@@ -264,7 +264,7 @@ def test_imported_answers_prefill_and_the_newer_answer_wins(make_project, new_ta
     doc = answers_doc(
         {
             "hello/first": entry("From the coach's copy", "2026-11-01T10:00:00Z"),
-            "goodbye/ready": entry(2, "2999-01-01T00:00:00Z"),
+            "goodbye/ready": entry(2, "2026-11-02T00:00:00Z"),
         }
     )
     assert (

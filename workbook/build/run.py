@@ -70,6 +70,7 @@ def run(
     report.out = gathered.out
     findings = check(gathered, write)
     report.add(findings.everything)
+    report.add(gathered.project.warnings)
     batch, todo = plan(gathered, findings, options, write, writer, report, progress)
     executor = executor or LocalExecutor(options.jobs, pack_progress)
     fresh: dict[str, ClientResult] = {}

@@ -1,183 +1,20 @@
-"""Checking an answers file (docs/answers.md): format, client, times, limits, value shapes.
+"""An answers file against a client's workbook: value shapes and scales per field.
 
-Two levels. :func:`check_document` needs no project: the file's own structure,
-the limits, and that every value has one of the shapes a field can give.
-:func:`check_fields` compares the answers with the fields the client's
-exercises have today: a value of the wrong shape for its field is refused,
-while an answer to a field that no longer exists, an item key that is gone or
-a number outside today's range is only reported, because content changes and
-nothing a client sent is ever dropped.
+:func:`check_fields` compares a sound answers file (``load/answers_file.py``)
+with the fields the client's exercises have today: a value of the wrong shape
+for its field, or a score outside the field's scale, is refused, while an
+answer to a field that no longer exists or an item key that is gone is only
+reported, because content changes and nothing a client sent is ever dropped.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, SourceLocation
-from workbook.ids import id_problem
-from workbook.load.answers import FORMAT, MAX_ANSWERS, MAX_VALUE_CHARS, parse_time
+from workbook.load.answers_file import REDOWNLOAD, is_int, key_line
 from workbook.models import Field
-
-TOP_KEYS = ("format", "client", "programme", "exported", "answers")
-ENTRY_KEYS = ("value", "updated")
-REDOWNLOAD = "download the answers again from the workbook"
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def value_chars(value: Any) -> int:
-    """A value's size in characters: a text's length, else the length of its JSON."""
-    if isinstance(value, str):
-        return len(value)
-    return len(json.dumps(value, ensure_ascii=False))
-
-
-def generic_shape(value: Any) -> bool:
-    """Whether ``value`` has a shape some field kind gives (docs/answers.md)."""
-    if isinstance(value, str) or _is_int(value):
-        return True
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_int(v) for k, v in value.items())
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return True
-        return all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in value)
-    return False
-
-
-def key_line(text: str | None, key: str) -> int:
-    """The line where ``"key"`` first appears in the file's text, 0 when not found."""
-    if not text:
-        return 0
-    at = text.find(json.dumps(key, ensure_ascii=False))
-    if at < 0:
-        at = text.find(json.dumps(key))
-    return text.count("\n", 0, at) + 1 if at >= 0 else 0
-
-
-def check_document(data: Any, path: Path, text: str | None = None) -> list[Problem]:
-    """Everything that can be checked from the file alone; an empty list means it is sound."""
-    where = SourceLocation(path)
-    if not isinstance(data, dict):
-        return [Problem(where, f"not a {FORMAT} answers file (no JSON object)", REDOWNLOAD)]
-    fmt = data.get("format")
-    if fmt != FORMAT:
-        if isinstance(fmt, str) and fmt.startswith("workbook-answers/"):
-            return [
-                Problem(
-                    SourceLocation(path, key_line(text, "format")),
-                    f"format '{fmt}' is not one this version reads ({FORMAT})",
-                    "update workbook, or export the answers from a matching workbook",
-                )
-            ]
-        return [Problem(where, f"not a {FORMAT} answers file ('format' is missing)", REDOWNLOAD)]
-    problems: list[Problem] = []
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(
-                Problem(
-                    SourceLocation(path, key_line(text, key)),
-                    f"unknown key '{key}'",
-                    "an answers file has only: " + ", ".join(TOP_KEYS),
-                )
-            )
-    client = data.get("client")
-    if not isinstance(client, str) or id_problem(client, reserved=True):
-        shown = client if isinstance(client, str) else json.dumps(client)
-        problems.append(
-            Problem(
-                SourceLocation(path, key_line(text, "client")),
-                f"'client' is not a valid client id: {shown[:70]!r}",
-                'the file must name the client it belongs to, e.g. "client": "jordan-rivera"',
-            )
-        )
-    programme = data.get("programme")
-    if programme is not None and (not isinstance(programme, str) or id_problem(programme)):
-        problems.append(
-            Problem(
-                SourceLocation(path, key_line(text, "programme")),
-                "'programme' is not a valid programme id",
-                REDOWNLOAD,
-            )
-        )
-    if "exported" in data and parse_time(data["exported"]) is None:
-        problems.append(
-            Problem(
-                SourceLocation(path, key_line(text, "exported")),
-                "'exported' is not an RFC 3339 time in UTC",
-                'write it like "2026-11-22T10:00:00Z"',
-            )
-        )
-    answers = data.get("answers")
-    if not isinstance(answers, dict):
-        problems.append(Problem(where, "the file has no 'answers' object", REDOWNLOAD))
-        return problems
-    if len(answers) > MAX_ANSWERS:
-        problems.append(
-            Problem(
-                SourceLocation(path, key_line(text, "answers")),
-                f"the file holds {len(answers)} answers, more than the limit of {MAX_ANSWERS}",
-                "split it, or check that it is really a workbook answers file",
-            )
-        )
-        return problems
-    for key, entry in answers.items():
-        problems += _check_entry(key, entry, path, text)
-    return problems
-
-
-def _check_entry(key: str, entry: Any, path: Path, text: str | None) -> list[Problem]:
-    at = SourceLocation(path, key_line(text, key))
-    parts = key.split("/")
-    if len(parts) != 2 or any(id_problem(p) for p in parts):
-        return [
-            Problem(
-                at,
-                f"'{key[:80]}' does not name an answer",
-                "answers are named 'exercise-id/field-id', e.g. 'about-you/strengths'",
-            )
-        ]
-    if not isinstance(entry, dict) or set(entry) != set(ENTRY_KEYS):
-        return [
-            Problem(
-                at,
-                f"the answer '{key}' should be an object with exactly 'value' and 'updated'",
-                'write {"value": …, "updated": "2026-11-20T18:04:00Z"}',
-            )
-        ]
-    problems = []
-    if parse_time(entry["updated"]) is None:
-        problems.append(
-            Problem(
-                at,
-                f"'updated' of '{key}' is not an RFC 3339 time in UTC: "
-                f"{json.dumps(entry['updated'])[:40]}",
-                'write it like "2026-11-20T18:04:00Z"',
-            )
-        )
-    value = entry["value"]
-    if not generic_shape(value):
-        problems.append(
-            Problem(
-                at,
-                f"the value of '{key}' is not a shape any field gives",
-                "a text, a whole number, a list of keys, an object of key to number, "
-                "or a list of rows of texts",
-            )
-        )
-    elif value_chars(value) > MAX_VALUE_CHARS:
-        problems.append(
-            Problem(
-                at,
-                f"the value of '{key}' is longer than {MAX_VALUE_CHARS:,} characters",
-                "shorten the answer in the workbook and download again",
-            )
-        )
-    return problems
 
 
 def _shape_problem(field: Field, value: Any) -> str | None:
@@ -185,7 +22,7 @@ def _shape_problem(field: Field, value: Any) -> str | None:
     kind = field.kind
     if kind == "prompt" and not isinstance(value, str):
         return "a prompt's answer is a text"
-    if kind == "scale" and not _is_int(value):
+    if kind == "scale" and not is_int(value):
         return "a scale's answer is a whole number"
     if kind == "choice" and not isinstance(value, str):
         return "a choice's answer is the key of one item"
@@ -194,7 +31,7 @@ def _shape_problem(field: Field, value: Any) -> str | None:
     ):
         return "a checklist's answer is a list of item keys"
     if kind == "rating" and not (
-        isinstance(value, dict) and all(_is_int(v) for v in value.values())
+        isinstance(value, dict) and all(is_int(v) for v in value.values())
     ):
         return "a rating's answer is an object of item key to score"
     if kind == "table" and not (
@@ -202,6 +39,14 @@ def _shape_problem(field: Field, value: Any) -> str | None:
         and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in value)
     ):
         return "a table's answer is a list of rows, each a list of texts"
+    if kind == "scale":
+        low, high = int(field.attrs["min"]), int(field.attrs["max"])
+        if not low <= value <= high:
+            return f"{value} is outside its scale {low}–{high}"
+    if kind == "rating":
+        scale = int(field.attrs["scale"])
+        if odd := [v for v in value.values() if not 1 <= v <= scale]:
+            return f"the score {odd[0]} is outside its scale 1–{scale}"
     return None
 
 
@@ -209,22 +54,15 @@ def _notes_for(field: Field, value: Any) -> list[str]:
     """What no longer matches today's field (kept all the same)."""
     keys = {i.key for i in field.items}
     notes = []
-    if field.kind == "scale":
-        low, high = int(field.attrs["min"]), int(field.attrs["max"])
-        if not low <= value <= high:
-            notes.append(f"{value} is outside today's scale {low}–{high}")
-    elif field.kind in ("choice", "checklist"):
+    if field.kind in ("choice", "checklist"):
         given = [value] if isinstance(value, str) else value
         gone = [k for k in given if k not in keys]
         if gone:
             notes.append("items no longer in the exercise: " + ", ".join(gone))
     elif field.kind == "rating":
         gone = [k for k in value if k not in keys]
-        scale = int(field.attrs["scale"])
         if gone:
             notes.append("items no longer in the exercise: " + ", ".join(gone))
-        if any(not 1 <= v <= scale for v in value.values()):
-            notes.append(f"scores outside today's scale 1–{scale}")
     elif field.kind == "table":
         width = len(field.attrs["columns"].split("|"))
         if any(len(r) > width for r in value):

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.build.plan import known_fields, open_client
-from workbook.check.answers import check_document, check_fields
+from workbook.check.answers import check_fields
 from workbook.check.shared import check_shared
 from workbook.errors import Findings, Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.ids import ID_FIX, id_problem
 from workbook.load import answers as answers_mod
+from workbook.load.answers_file import check_document
 from workbook.load.environ import build_date
 from workbook.load.project import Project, load_client_inputs, load_project
 from workbook.outputs.base import ClientWork
@@ -106,6 +107,7 @@ def import_files(
     findings, ctx = _shared(project)
     report = ImportReport()
     today = build_date(today)
+    now = now or dt.datetime.now(dt.UTC)
     for path in paths:
         raw, problems = answers_mod.read_bytes(path)
         data = None
@@ -113,7 +115,7 @@ def import_files(
             data, problems = answers_mod.parse_json(raw, path)
         text = raw.decode("utf-8-sig", errors="replace") if raw is not None else None
         if not problems:
-            problems = check_document(data, path, text)
+            problems = check_document(data, path, text, now)
         if problems or raw is None or data is None:
             report.refused += problems
             continue
@@ -155,7 +157,7 @@ def import_files(
         if same is not None:
             report.already.append((path, same))
             continue
-        kept = _keep(folder, raw, now or dt.datetime.now(dt.UTC))
+        kept = _keep(folder, raw, now)
         report.kept.append((path, kept))
         report.notes += [f"{path.name}: {n}" for n in notes]
     return report

@@ -2,7 +2,11 @@
 
 The preview builds into a temporary folder (never the published one), with
 the same cache as ``workbook build``, so each change re-renders only the pages
-it touches. It listens on 127.0.0.1 only: client profiles are confidential.
+it touches. Client profiles are confidential, so it listens on 127.0.0.1 only
+and answers only requests addressed to it by name (``Host: localhost:PORT``,
+``127.0.0.1:PORT`` or ``[::1]:PORT``): a web page that points a name of its own
+at 127.0.0.1 (DNS rebinding) gets no content. The temporary folder goes
+however the preview stops (see :mod:`workbook.commands.preview_folder`).
 
 Served pages (never built ones) get one extra script, ``/__workbook__/reload.js``,
 which polls ``/__workbook__/version`` and reloads the page when a rebuild
@@ -18,7 +22,6 @@ import html
 import json
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -26,12 +29,21 @@ from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from urllib.parse import unquote
 
 from workbook.build.options import BuildOptions
 from workbook.build.run import run
+from workbook.commands.preview_folder import (
+    Stopped,
+    make_folder,
+    remove_leftovers,
+    stop_on_signals,
+)
+from workbook.errors import errors
 
 HOST = "127.0.0.1"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names a request may give
 PREFIX = "/__workbook__/"
 DEBOUNCE = 0.15
 RELOAD_JS = b"""(function () {
@@ -69,15 +81,18 @@ class Preview:
         self.edition = edition
         self.today = today
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
-        self.out = Path(tempfile.mkdtemp(prefix="workbook-preview-"))
+        remove_leftovers()
+        self.out = make_folder()
         self.version = 0
         self.problems: list[str] = []
+        self.warnings: list[str] = []  # said once, not shown in the page
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
         """Build what changed; record problems for the page; never raise."""
         started = time.perf_counter()
         problems: list[str] = []
+        warnings: list[str] = []
         built: list[str] = []
         try:
             options = BuildOptions(
@@ -89,7 +104,8 @@ class Preview:
                 today=self.today,
             )
             report = run(self.root, options)
-            problems = [p.format(self.root) for p in report.problems]
+            problems = [p.format(self.root) for p in errors(report.problems)]
+            warnings = [p.format(self.root) for p in report.problems if not p.is_error]
             built = report.built
         except Exception as exc:  # a preview survives anything; show it and carry on
             message = getattr(exc, "format_message", None)
@@ -98,8 +114,9 @@ class Preview:
             if built or problems != self.problems:
                 self.version += 1
             self.problems = problems
+            told, self.warnings = self.warnings, warnings
         seconds = time.perf_counter() - started
-        for line in problems:
+        for line in [*(warnings if warnings != told else []), *problems]:
             self.echo(line)
         if built:
             self.echo(f"rebuilt {', '.join(built)} in {seconds:.2f} s")
@@ -137,7 +154,53 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal is for rebuilds and problems."""
 
+    def _host_allowed(self) -> bool:
+        """Whether the request names this server as the coach's browser does (no rebinding)."""
+        given = self.headers.get_all("Host") or []
+        port = cast(ThreadingHTTPServer, self.server).server_port
+        names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+        if port == 80:
+            names |= set(LOOPBACK_NAMES)
+        return len(given) == 1 and given[0].strip().lower() in names
+
+    def _refuse(self, status: int) -> None:
+        """An answer with no content at all, and the connection closed."""
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def _target(self) -> Path | int:
+        """The file a request names, or the status that refuses it (400 odd, 404 hidden)."""
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            name = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return 400
+        if not name.startswith("/") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+            return 400
+        if any(part.startswith(".") for part in name.split("/")):
+            return 404  # the build's own records (.workbook-cache, …) are not pages
+        try:
+            target = Path(self.translate_path(path))
+            return target / "index.html" if target.is_dir() else target
+        except (OSError, ValueError):
+            return 400
+
+    def do_HEAD(self) -> None:
+        if not self._host_allowed():
+            self._refuse(421)
+            return
+        if isinstance(self._target(), int):
+            self._refuse(self._target())  # type: ignore[arg-type]
+            return
+        super().do_HEAD()
+
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            self._refuse(421)
+            return
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "version":
             self._send(200, "application/json", json.dumps(self.preview.status()).encode())
@@ -148,9 +211,10 @@ class Handler(SimpleHTTPRequestHandler):
         if path == "/":
             self._index()
             return
-        target = Path(self.translate_path(path))
-        if target.is_dir():
-            target = target / "index.html"
+        target = self._target()
+        if isinstance(target, int):
+            self._refuse(target)
+            return
         if target.suffix == ".html":
             problems = self.preview.status()["problems"]
             if problems:
@@ -254,6 +318,15 @@ class Watcher:
             self.thread.join(timeout=5)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A request that fails (a browser that hangs up, say) is dropped without a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Nothing to print: the request was the browser's, the terminal is the coach's."""
+
+
 class Server:
     """The preview server and its watcher, started and stopped together."""
 
@@ -262,7 +335,7 @@ class Server:
         handler = partial(
             type("Bound", (Handler,), {"preview": preview}), directory=str(preview.out)
         )
-        self.httpd = ThreadingHTTPServer((HOST, port), handler)
+        self.httpd = _QuietServer((HOST, port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         outputs = self._project_outputs()
@@ -304,25 +377,30 @@ def serve(
     today: dt.date | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the preview until Ctrl+C."""
-    preview = Preview(root, clients, edition=edition, today=today, echo=echo)
-    try:
-        server = Server(preview, port)
-    except OSError as exc:
-        preview.close()
-        from workbook.errors import WorkbookError
+    """Run the preview until Ctrl+C, SIGTERM or SIGHUP; the temporary folder goes with it."""
+    with stop_on_signals():
+        preview = Preview(root, clients, edition=edition, today=today, echo=echo)
+        try:
+            server = Server(preview, port)
+        except BaseException as exc:
+            preview.close()
+            if not isinstance(exc, OSError):
+                raise
+            from workbook.errors import WorkbookError
 
-        raise WorkbookError(
-            f"cannot listen on {HOST}:{port} ({exc.strerror or exc}) — "
-            "choose another port with --port, or 0 for any free one"
-        ) from exc
-    start = server.url + (f"{clients[0]}/index.html" if len(clients) == 1 else "")
-    try:
-        server.start()
-        print(f"Previewing at {start} — edits rebuild what changed; Ctrl+C to stop.", flush=True)
-        while True:  # short sleeps: Ctrl+C may be delivered to another thread
-            time.sleep(0.25)
-    except KeyboardInterrupt:
-        preview.echo("Stopped.")
-    finally:
-        server.stop()
+            raise WorkbookError(
+                f"cannot listen on {HOST}:{port} ({exc.strerror or exc}) — "
+                "choose another port with --port, or 0 for any free one"
+            ) from exc
+        start = server.url + (f"{clients[0]}/index.html" if len(clients) == 1 else "")
+        try:
+            server.start()
+            print(
+                f"Previewing at {start} — edits rebuild what changed; Ctrl+C to stop.", flush=True
+            )
+            while True:  # short sleeps, so a signal is acted on at once
+                time.sleep(0.25)
+        except (KeyboardInterrupt, Stopped):
+            preview.echo("Stopped.")
+        finally:
+            server.stop()

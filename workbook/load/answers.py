@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, SourceLocation
+from workbook.load.files import NotRegular, not_regular_problem, read_regular
 
 FORMAT = "workbook-answers/1"
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -121,21 +122,20 @@ def parse_json(raw: bytes, path: Path) -> tuple[Any, list[Problem]]:
 
 
 def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
-    """The raw bytes of an answers file, refusing anything over the 5 MB limit."""
+    """The raw bytes of an answers file, refusing anything over the 5 MB limit or not a file."""
     where = SourceLocation(path)
     try:
-        if not path.is_file():
-            return None, [Problem(where, "no such file", "check the file name")]
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [
-                Problem(where, "the answers file is larger than 5 MB", "answers files are small")
-            ]
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return None, [Problem(where, "no such file", "check the file name")]
+    except NotRegular as exc:
+        return None, [not_regular_problem(path, exc.kind)]
     except OSError as exc:
         return None, [Problem(where, f"cannot read the file ({exc.strerror or exc})")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(where, "the answers file is larger than 5 MB")]
+    if raw is None:
+        return None, [
+            Problem(where, "the answers file is larger than 5 MB", "answers files are small")
+        ]
     return raw, []
 
 
@@ -144,7 +144,7 @@ def read_file(path: Path, client: str | None = None) -> tuple[dict[str, Any] | N
 
     With ``client``, the file must hold that client's answers (it is kept in their folder).
     """
-    from workbook.check.answers import check_document, key_line
+    from workbook.load.answers_file import check_document, key_line
 
     raw, problems = read_bytes(path)
     if raw is None:

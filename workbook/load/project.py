@@ -7,14 +7,18 @@ error touches: a client's own profile, or the shared content it uses.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.errors import Findings, Problem, SourceLocation
-from workbook.ids import ID_FIX, fold, id_problem
+from workbook.ids import fold
 from workbook.load import answers as answers_mod
 from workbook.load import defaults
+from workbook.load.front_matter import split_front_matter
+from workbook.load.images import asset_problem
+from workbook.load.listing import EXERCISES, PROFILES, PROGRAMMES, id_files, project_warnings
 from workbook.load.profiles import load_client
 from workbook.load.schema import EXERCISE_META, PROGRAMME, SETTINGS, Ctx
 from workbook.load.sources import (
@@ -23,7 +27,6 @@ from workbook.load.sources import (
     YMap,
     load_yaml_file,
     read_text,
-    split_front_matter,
 )
 from workbook.models import (
     Client,
@@ -52,6 +55,7 @@ class Project:
     template_dirs: list[Path] = field(default_factory=list)
     # problems that stop everything, or the clients using one programme / exercise / client
     global_problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # said, stopping nothing
     programme_problems: dict[str, list[Problem]] = field(default_factory=dict)
     exercise_problems: dict[str, list[Problem]] = field(default_factory=dict)
     client_problems: dict[str, list[Problem]] = field(default_factory=dict)
@@ -133,68 +137,18 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
                     "write the output to a folder of its own, e.g. site",
                 )
             )
-    if settings.firm.logo and not _inside(root, settings.firm.logo):
+    if settings.firm.logo and (why := asset_problem(root, settings.firm.logo)):
+        raw = data["firm"]["logo"]
         problems.append(
             Problem(
-                SourceLocation(path),
-                f"the logo '{settings.firm.logo}' is not a file inside the project",
-                "give a path relative to the project, e.g. assets/logo.svg",
+                SourceLocation(path, raw.line, raw.col),
+                f"the logo '{settings.firm.logo}' {why}",
+                "put the firm's logo image in assets/, e.g. logo: assets/logo.svg",
             )
         )
+        # nothing reads a refused file, not even to fingerprint it
+        settings = dataclasses.replace(settings, firm=dataclasses.replace(settings.firm, logo=None))
     return settings, problems
-
-
-def _inside(root: Path, relative: str) -> bool:
-    target = (root / relative).resolve()
-    return target.is_file() and target.is_relative_to(root.resolve())
-
-
-def _id_files(
-    folder: Path, patterns: tuple[str, ...], kind: str, recursive: bool, reserved: bool
-) -> tuple[dict[str, Path], list[Problem]]:
-    """Files whose stems are ids: bad stems and duplicates (in any case) are problems."""
-    found: dict[str, list[Path]] = {}
-    problems: list[Problem] = []
-    if not folder.is_dir():
-        return {}, problems
-    for pattern in patterns:
-        for path in sorted(folder.rglob(pattern) if recursive else folder.glob(pattern)):
-            if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-                problems.append(
-                    Problem(
-                        SourceLocation(path),
-                        "this file links outside the project",
-                        "copy the file into the project instead",
-                    )
-                )
-                continue
-            found.setdefault(path.stem.lower(), []).append(path)
-    ids: dict[str, Path] = {}
-    for key, unsorted in sorted(found.items()):
-        paths = sorted(unsorted)
-        if len(paths) > 1:
-            names = ", ".join(p.relative_to(folder).as_posix() for p in paths)
-            for p in paths:
-                problems.append(
-                    Problem(
-                        SourceLocation(p),
-                        f"two {kind} files share the id '{key}' ({names})",
-                        "rename or remove one of them",
-                    )
-                )
-            continue
-        path = paths[0]
-        if why := id_problem(path.stem, reserved=reserved):
-            problems.append(
-                Problem(
-                    SourceLocation(path),
-                    f"the file name gives the {kind} id {why}",
-                    "rename the file: " + ID_FIX,
-                )
-            )
-            continue
-        ids[path.stem] = path
-    return ids, problems
 
 
 def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem]]:
@@ -292,13 +246,8 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
     settings, problems = load_settings(root)
     project = Project(root=root, settings=settings, global_problems=problems)
     project.template_dirs = [p for p in (root / "templates", defaults.templates()) if p.is_dir()]
-    pfiles, found = _id_files(
-        root / "content" / "programmes",
-        ("*.yml", "*.yaml"),
-        "programme",
-        recursive=False,
-        reserved=False,
-    )
+    project.warnings += project_warnings(root)
+    pfiles, found = id_files(root / "content" / "programmes", PROGRAMMES)
     project.global_problems += found
     for pid, path in pfiles.items():
         programme, found = load_programme(pid, path)
@@ -306,9 +255,7 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
             project.programmes[pid] = programme
         else:
             project.programme_problems[pid] = found
-    efiles, found = _id_files(
-        root / "content" / "exercises", ("*.md",), "exercise", recursive=True, reserved=True
-    )
+    efiles, found = id_files(root / "content" / "exercises", EXERCISES)
     project.global_problems += found
     for eid, path in efiles.items():
         exercise, found = load_exercise(eid, path)
@@ -327,9 +274,7 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
                             "add content/exercises/…/" + eid + ".md or remove it from the stage",
                         )
                     )
-    cfiles, found = _id_files(
-        root / "clients", ("*.yml", "*.yaml"), "client", recursive=False, reserved=True
-    )
+    cfiles, found = id_files(root / "clients", PROFILES)
     for p in found:  # a client whose file name is wrong cannot be built
         project.client_problems.setdefault(p.where.path.stem, []).append(p)
     for cid, path in cfiles.items():

@@ -1,34 +1,52 @@
-"""Reading users' files: strict, safe YAML that keeps line marks, and front matter.
+"""Reading users' YAML: strict and safe, with line marks, bounded whatever the input.
 
-YAML is composed to nodes with PyYAML's safe loader and converted here, so that:
+YAML is read event by event from PyYAML's parser and composed here, so that:
 every scalar stays text (the schema, not YAML 1.1, decides what is a date, a
 number or a boolean: ``country: NO`` is "NO"); duplicate keys are errors, not
-last-wins; explicit tags (``!!python/object``) are refused; alias bombs, deep
-nesting and huge files stop quickly with a located error.
+last-wins; explicit tags (``!!python/object``) are refused; and the work is
+bounded as it goes: at most :data:`MAX_DEPTH` levels of nesting, at most
+:data:`MAX_NODES` values and :data:`MAX_EXPANDED_CHARS` characters, counting
+an alias at the full size of what it repeats (a small file of aliases must not
+expand to gigabytes).
+
+libyaml, when PyYAML has it, parses several times faster; its error messages
+are worded differently and it stops deep nesting at a limit of its own. So a
+file libyaml refuses is read again with the pure-Python parser, and every
+message is the project's own, whichever parser is installed.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml import events
 
 from workbook.errors import Problem, SourceLocation
+from workbook.load.files import read_text
 
-# libyaml's composer when PyYAML has it (several times faster, the same marks)
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["read_text"]
+
+# The parsers this module can use: libyaml's first when PyYAML was built with it.
+LOADERS: tuple[type, ...] = tuple(
+    dict.fromkeys([getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader])
+)
+LOADER: type = LOADERS[0]
 MAX_YAML_BYTES = 1_000_000
 MAX_MARKDOWN_BYTES = 2_000_000
 MAX_DEPTH = 32
 MAX_NODES = 50_000
+MAX_EXPANDED_CHARS = 2_000_000
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# What YAML allows in a stream (the pure-Python reader's rule, checked here for both parsers)
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 class YText(str):
@@ -100,180 +118,279 @@ def whole_number(number: object) -> int | None:
     return int(number)
 
 
-class _Converter:
-    """Turns a composed node graph into YMap/YList/YText, counting work to stop bombs."""
+# What a composed value costs when an alias repeats it: (values, characters, levels).
+_Size = tuple[int, int, int]
+# How plain scalars resolve where it matters here (PyYAML's implicit resolvers; every
+# other plain scalar is text, a number, a boolean or a time: all read as text)
+_NULL, _STR, _MERGE = f"{_TAG}null", f"{_TAG}str", f"{_TAG}merge"
+_SPECIAL = {v: _NULL for v in ("", "~", "null", "Null", "NULL")} | {
+    "<<": _MERGE,
+    "=": f"{_TAG}value",
+}
+_SCALAR, _ALIAS = events.ScalarEvent, events.AliasEvent
+_SEQUENCE, _SEQUENCE_END = events.SequenceStartEvent, events.SequenceEndEvent
+_MAPPING_END = events.MappingEndEvent
 
-    def __init__(self, path: Path, offset: int) -> None:
+
+class _Stop(Exception):
+    """A file too big, too deep or too odd to go on reading: one located problem."""
+
+    def __init__(self, where: SourceLocation, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.problem = Problem(where, what, fix)
+
+
+_PLAINLY = "write the values out plainly, without anchors"
+_SHALLOW = f"nest lists and mappings at most {MAX_DEPTH} levels deep"
+_DEEP = f"values are nested more than {MAX_DEPTH} levels deep"
+
+
+class _Composer:
+    """Builds YMap/YList/YText from parser events, counting the work to stop bombs early."""
+
+    def __init__(self, loader: Any, path: Path, offset: int) -> None:
+        self.loader = loader
+        self.next = loader.get_event
+        self.peek = loader.peek_event
         self.path = path
         self.offset = offset
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.chars = 0
+        self.anchors: dict[str, tuple[Any, _Size]] = {}
+        self.open: set[str] = set()
 
-    def at(self, node: yaml.Node) -> SourceLocation:
-        mark = node.start_mark
+    def at(self, event: Any) -> SourceLocation:
+        mark = event.start_mark
         return SourceLocation(self.path, mark.line + 1 + self.offset, mark.column + 1)
 
-    def convert(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooBig(self.at(node), "the file expands to too many values (an alias bomb?)")
-        if depth > MAX_DEPTH:
-            raise _TooBig(self.at(node), f"values are nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return self.sequence(node, depth)
-        assert isinstance(node, yaml.MappingNode)
-        return self.mapping(node, depth)
-
-    def check_tag(self, node: yaml.Node, allowed: set[str]) -> None:
-        if node.tag not in allowed:
-            self.problems.append(
-                Problem(
-                    self.at(node),
-                    f"the YAML tag '{node.tag.replace(_TAG, '!!')}' is not allowed",
-                    "remove the tag; values here are plain text, lists and mappings",
-                )
-            )
-
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        self.check_tag(node, _PLAIN_TAGS)
-        if node.tag == f"{_TAG}null" and not node.style:
+    def document(self) -> Any:
+        """The one document of the stream (None when the stream is empty)."""
+        self.next()  # stream start
+        if type(self.peek()) is events.StreamEndEvent:
             return None
-        text = YText(node.value)
-        text.line = node.start_mark.line + 1 + self.offset
-        text.col = node.start_mark.column + 1
-        text.quoted = node.style in ("'", '"', "|", ">")
-        return text
+        self.next()  # document start
+        value, _ = self.value(0)
+        self.next()  # document end
+        if type(self.peek()) is not events.StreamEndEvent:
+            what = "YAML syntax error: the file holds more than one YAML document"
+            fix = "keep one document: remove the '---' line and what follows, or split the file"
+            raise _Stop(self.at(self.peek()), what, fix)
+        return value
 
-    def sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
-        self.check_tag(node, {f"{_TAG}seq"})
-        out = YList()
-        out.line, out.col = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-        out.marks = []
-        for item in node.value:
-            out.marks.append((item.start_mark.line + 1 + self.offset, item.start_mark.column + 1))
-            out.append(self.convert(item, depth + 1))
-        return out
+    def count(self, event: Any, nodes: int, chars: int) -> None:
+        self.nodes += nodes
+        self.chars += chars
+        if self.nodes > MAX_NODES:
+            raise _Stop(
+                self.at(event), "the file expands to too many values (an alias bomb?)", _PLAINLY
+            )
+        if self.chars > MAX_EXPANDED_CHARS:
+            what = (
+                f"the file expands to more than {MAX_EXPANDED_CHARS:,} characters "
+                "(an alias counts at the full size of what it repeats)"
+            )
+            raise _Stop(self.at(event), what, _PLAINLY)
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
-        self.check_tag(node, {f"{_TAG}map"})
-        out = YMap()
-        out.line, out.col = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-        out.flow = bool(node.flow_style)
-        out.marks = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == f"{_TAG}merge":
-                self.problems.append(
-                    Problem(self.at(key_node), "this key is not plain text", "write a plain key")
+    def value(self, depth: int) -> tuple[Any, _Size]:
+        event = self.next()
+        kind = type(event)
+        if kind is _ALIAS:
+            return self.alias(event, depth)
+        if depth > MAX_DEPTH:
+            raise _Stop(self.at(event), _DEEP, _SHALLOW)
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors or anchor in self.open:
+                raise _Stop(
+                    self.at(event),
+                    f"the anchor '&{anchor}' is given twice",
+                    "give each anchor a name of its own",
                 )
+            self.open.add(anchor)
+        if kind is _SCALAR:
+            result = self.scalar(event)
+        elif kind is _SEQUENCE:
+            result = self.sequence(event, depth)
+        else:
+            result = self.mapping(event, depth)
+        if anchor is not None:
+            self.open.discard(anchor)
+            self.anchors[anchor] = result
+        return result
+
+    def alias(self, event: Any, depth: int) -> tuple[Any, _Size]:
+        name = event.anchor
+        if name in self.open:
+            raise _Stop(
+                self.at(event),
+                f"the alias '*{name}' is inside its own anchor (a value that holds itself)",
+                _PLAINLY,
+            )
+        if name not in self.anchors:
+            raise _Stop(
+                self.at(event),
+                f"the alias '*{name}' names no anchor given before it",
+                f"add '&{name}' to a value above, or write the value out",
+            )
+        value, size = self.anchors[name]
+        if depth + size[2] > MAX_DEPTH:
+            raise _Stop(self.at(event), _DEEP, _SHALLOW)
+        self.count(event, size[0], size[1])
+        return value, size
+
+    def refuse_tag(self, event: Any, tag: str) -> None:
+        self.problems.append(
+            Problem(
+                self.at(event),
+                f"the YAML tag '{tag.replace(_TAG, '!!')}' is not allowed",
+                "remove the tag; values here are plain text, lists and mappings",
+            )
+        )
+
+    def scalar_tag(self, event: Any) -> str:
+        """The scalar's tag; a tag written in the file that is not plain data is a problem."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return _STR
+            tag = _SPECIAL.get(event.value, _STR)
+        if tag not in _PLAIN_TAGS and tag != _MERGE:
+            self.refuse_tag(event, tag)
+        return str(tag)
+
+    def collection_tag(self, event: Any, plain: str) -> None:
+        if event.tag is not None and event.tag != "!" and event.tag != f"{_TAG}{plain}":
+            self.refuse_tag(event, event.tag)
+
+    def scalar(self, event: Any) -> tuple[Any, _Size]:
+        tag = self.scalar_tag(event)
+        if tag == _MERGE:
+            self.refuse_tag(event, tag)
+        value = event.value
+        self.count(event, 1, len(value))
+        size = (1, len(value), 0)
+        if tag == _NULL and not event.style:
+            return None, size
+        text = YText(value)
+        mark = event.start_mark
+        text.line, text.col = mark.line + 1 + self.offset, mark.column + 1
+        text.quoted = event.style in ("'", '"', "|", ">")
+        return text, size
+
+    def sequence(self, event: Any, depth: int) -> tuple[YList, _Size]:
+        self.collection_tag(event, "seq")
+        self.count(event, 1, 0)
+        out = YList()
+        mark = event.start_mark
+        out.line, out.col = mark.line + 1 + self.offset, mark.column + 1
+        marks: list[tuple[int, int]] = []
+        out.marks = marks
+        nodes, chars, height = 1, 0, 0
+        while type(following := self.peek()) is not _SEQUENCE_END:
+            mark = following.start_mark
+            marks.append((mark.line + 1 + self.offset, mark.column + 1))
+            item, size = self.value(depth + 1)
+            out.append(item)
+            nodes, chars, height = nodes + size[0], chars + size[1], max(height, size[2])
+        self.next()
+        return out, (nodes, chars, height + 1)
+
+    def mapping(self, event: Any, depth: int) -> tuple[YMap, _Size]:
+        self.collection_tag(event, "map")
+        self.count(event, 1, 0)
+        out = YMap()
+        mark = event.start_mark
+        out.line, out.col = mark.line + 1 + self.offset, mark.column + 1
+        out.flow = bool(event.flow_style)
+        marks: dict[str, tuple[int, int]] = {}
+        out.marks = marks
+        nodes, chars, height = 1, 0, 0
+        while type(key_event := self.peek()) is not _MAPPING_END:
+            key = self.key(key_event, depth)
+            value, size = self.value(depth + 1)
+            nodes, chars, height = nodes + size[0], chars + size[1], max(height, size[2])
+            if key is None:
                 continue
-            key = key_node.value
-            where = (key_node.start_mark.line + 1 + self.offset, key_node.start_mark.column + 1)
-            if key in out.marks:
-                first = out.marks[key][0]
+            mark = key_event.start_mark
+            where = (mark.line + 1 + self.offset, mark.column + 1)
+            if key in marks:
                 self.problems.append(
                     Problem(
                         SourceLocation(self.path, *where),
-                        f"duplicate key '{key}' (first given on line {first})",
+                        f"duplicate key '{key}' (first given on line {marks[key][0]})",
                         "keep one of them",
                     )
                 )
                 continue
-            out.marks[key] = where
-            out[key] = self.convert(value_node, depth + 1)
-        return out
+            marks[key] = where
+            out[key] = value
+            chars += len(key)
+        self.next()
+        return out, (nodes, chars, height + 1)
 
-
-class _TooBig(Exception):
-    def __init__(self, where: SourceLocation, what: str) -> None:
-        super().__init__(what)
-        self.where = where
-        self.what = what
+    def key(self, event: Any, depth: int) -> str | None:
+        """A mapping's key as text, or None (with a problem) when it is not plain text."""
+        if type(event) is _SCALAR:
+            self.next()
+            if self.scalar_tag(event) != _MERGE:
+                self.count(event, 1, len(event.value))
+                return str(event.value)
+        else:
+            self.value(depth + 1)  # read past it: a list, a mapping or an alias
+        self.problems.append(
+            Problem(self.at(event), "this key is not plain text", "write a plain key")
+        )
+        return None
 
 
 def load_yaml_text(text: str, path: Path, offset: int = 0) -> tuple[Any, list[Problem]]:
     """Load one YAML document from text; ``offset`` is added to every line (front matter)."""
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:  # a control character: found before parsing starts
-        line = text[: exc.position].count("\n") + 1 + offset
+    if bad := _UNPRINTABLE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1 + offset
         return None, [
             Problem(
                 SourceLocation(path, line),
-                f"the file holds a control character (#x{exc.character:04x})",
+                f"the file holds a control character (#x{ord(bad.group()):04x})",
                 "remove it; YAML files hold printable text only",
             )
         ]
+    for loader in dict.fromkeys((LOADER, yaml.SafeLoader)):
+        try:
+            return _compose(loader, text, path, offset)
+        except yaml.YAMLError as exc:
+            error = exc  # libyaml's wording: read again with the pure-Python parser
+    return None, [_syntax_problem(error, path, offset)]
+
+
+def _compose(loader_class: type, text: str, path: Path, offset: int) -> tuple[Any, list[Problem]]:
+    loader = loader_class(text)
+    composer = _Composer(loader, path, offset)
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else 0
-        col = (mark.column + 1) if mark else 0
-        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        if "expected a single document" in str(exc.context or ""):
-            what = "the file holds more than one YAML document"
-        return None, [
-            Problem(SourceLocation(path, line, col), f"YAML syntax error: {what}", _yaml_fix(what))
-        ]
-    except yaml.YAMLError as exc:
-        return None, [Problem(SourceLocation(path, 1 + offset), f"YAML error: {exc}")]
-    except RecursionError:
-        return None, [
-            Problem(SourceLocation(path, 1 + offset), "values are nested too deeply", "flatten")
-        ]
+        value = composer.document()
+    except _Stop as stop:
+        return None, [stop.problem]
     finally:
         loader.dispose()
-    if node is None:
-        return None, []
-    converter = _Converter(path, offset)
-    try:
-        value = converter.convert(node)
-    except _TooBig as exc:
-        return None, [Problem(exc.where, exc.what, "write the values out plainly, without anchors")]
-    return value, converter.problems
+    return value, composer.problems
+
+
+def _syntax_problem(exc: yaml.YAMLError, path: Path, offset: int) -> Problem:
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(SourceLocation(path, 1 + offset), f"YAML error: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + 1 + offset) if mark else 0
+    col = (mark.column + 1) if mark else 0
+    what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+    return Problem(SourceLocation(path, line, col), f"YAML syntax error: {what}", _yaml_fix(what))
 
 
 def _yaml_fix(what: str) -> str:
-    if "tab" in what:
+    if "tab" in what or "\\t" in what:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in what:
         return "put text containing ': ' in quotes"
-    if "more than one YAML document" in what:
-        return "keep one document in the file: remove the second '---' line"
     return "check the indentation and quoting near this line"
-
-
-def read_text(path: Path, limit: int) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 file (a BOM allowed, CRLF folded), refusing huge or undecodable files."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            return None, [
-                Problem(
-                    SourceLocation(path),
-                    f"the file is {size:,} bytes, more than the {limit:,} allowed",
-                    "split it up or remove what does not belong",
-                )
-            ]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(SourceLocation(path), f"cannot read the file: {exc.strerror}")]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [
-            Problem(
-                SourceLocation(path, line),
-                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                "save it as UTF-8 in your editor",
-            )
-        ]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
@@ -282,63 +399,3 @@ def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
     if text is None:
         return None, problems
     return load_yaml_text(text, path)
-
-
-@dataclass(frozen=True)
-class FrontMatterSplit:
-    """An exercise's front matter (loaded) and its body with the front matter blanked out.
-
-    The body keeps one empty line per front-matter line so that line numbers in
-    the body are line numbers in the file, through Jinja and Markdown alike.
-    """
-
-    meta: Any
-    body: str
-    problems: list[Problem]
-
-
-@functools.cache
-def _front() -> Any:
-    """The front-matter splitter, made on first use (profiles alone never need Markdown)."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    return MarkdownIt("zero").use(front_matter_plugin)
-
-
-def split_front_matter(text: str, path: Path) -> FrontMatterSplit:
-    """Split ``---`` front matter from a Markdown file with mdit-py-plugins."""
-    if not text.startswith("---"):
-        return FrontMatterSplit(
-            None,
-            text,
-            [
-                Problem(
-                    SourceLocation(path, 1),
-                    "no front matter",
-                    "start the file with '---', a 'title:' line and a closing '---'",
-                )
-            ],
-        )
-    # Only the head goes to the parser: up to the first closing '---' line, which is
-    # where mdit-py-plugins' front-matter rule can end (the body is not its business).
-    closing = re.search(r"^---[ \t]*$", text[3:], re.MULTILINE)
-    head = text if closing is None else text[: 3 + closing.end()] + "\n"
-    tokens = _front().parse(head)
-    if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
-        return FrontMatterSplit(
-            None,
-            text,
-            [
-                Problem(
-                    SourceLocation(path, 1),
-                    "the front matter is not closed",
-                    "end it with a line of '---'",
-                )
-            ],
-        )
-    end = tokens[0].map[1]
-    meta, problems = load_yaml_text(tokens[0].content, path, offset=1)
-    lines = text.split("\n")
-    body = "\n" * end + "\n".join(lines[end:])
-    return FrontMatterSplit(meta, body, problems)

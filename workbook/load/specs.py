@@ -21,6 +21,7 @@ from typing import Any
 
 from workbook.errors import Problem, SourceLocation
 from workbook.ids import ID_FIX, ID_RE, MAX_ID, id_problem
+from workbook.load.bounds import year_problem
 from workbook.load.language import LANGUAGE_TAG, TAG_PATTERN, suggest_tag
 from workbook.load.sources import (
     CORE_BOOL,
@@ -271,8 +272,10 @@ _MONTH_DAY = (
     "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
-_LEAP_DAY = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
-DATE_FORM = f"(?!0000)(?:[0-9]{{4}}-{_MONTH_DAY}|{_LEAP_DAY})"
+# the years of load/bounds.py, 1900 to 2200; of their hundreds only 2000 is a leap year
+_YEAR = "(?:19[0-9]{2}|20[0-9]{2}|21[0-9]{2}|2200)"
+_LEAP_DAY = "(?:(?:19|20|21)(?:0[48]|[2468][048]|[13579][26])|2000)-02-29"
+DATE_FORM = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
 _TIME = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _ZONE = "(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
 DATETIME_FORM = f"{DATE_FORM}[T ]{_TIME}{_ZONE}"
@@ -300,7 +303,10 @@ class Date(Spec):
         shape = _DATE_SHAPE.fullmatch(text or "") or (
             self.times and _DATETIME_SHAPE.fullmatch(text or "")
         )
-        if shape:
+        real = _real(text) if shape else None
+        if real is not None and (why := year_problem(real)):
+            ctx.add(value, f"'{key}' is {text}, which {why}", "check the year")
+        elif shape:
             ctx.add(value, f"'{key}' is not a real date: '{text}' ({_why_unreal(text)})", fix)
         else:
             ctx.add(value, f"'{key}' should be a date, not '{value}'", fix)
@@ -308,6 +314,14 @@ class Date(Spec):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": _anchored(self.form.pattern)}
+
+
+def _real(text: Any) -> dt.datetime | None:
+    """A date or date-time of the right shape, read, when it is a real one."""
+    try:
+        return dt.datetime.fromisoformat(str(text).replace(" ", "T"))
+    except ValueError:
+        return None
 
 
 def _why_unreal(text: Any) -> str:

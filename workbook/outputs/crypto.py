@@ -5,6 +5,11 @@ derived with PBKDF2-SHA256 (600,000 iterations, a random salt per site),
 AES-256-GCM with a random 96-bit nonce per page. Passphrases come from
 ``WORKBOOK_PASSPHRASE`` or a file the coach names (kept outside the project);
 they never enter the project folder or the output in clear.
+
+Any published page lets a passphrase be guessed offline, so a passphrase
+shorter than :data:`MIN_LENGTH` characters (12: about 60 bits when made of
+random letters and digits) gets a warning when it is used; the passphrases
+workbook makes itself are 23 characters (about 99 bits).
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
+from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError, warning
 from workbook.ids import ID_RE
 
 ITERATIONS = 600_000
 SALT_BYTES = 16
 NONCE_BYTES = 12
 ENV = "WORKBOOK_PASSPHRASE"
+MIN_LENGTH = 12  # characters; below this a passphrase gets a warning
 # Unambiguous lowercase letters and digits (no 0/o, 1/l/i): easy to read out and type.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -126,7 +132,9 @@ class Passphrases:
     shared: str | None = None
     per_client: dict[str, str] = field(default_factory=dict)
     file: Path | None = None
-    created: list[str] = field(default_factory=list)  # lines to print once
+    created: list[str] = field(default_factory=list)  # lines to print once (new, or weak)
+    lines: dict[str, int] = field(default_factory=dict)  # where each one is in the file
+    warned: set[str] = field(default_factory=set)  # clients (or "*" for all) warned about
 
     @classmethod
     def load(cls, file: Path | None, project: Path, output: Path) -> Passphrases:
@@ -162,6 +170,7 @@ class Passphrases:
         first = pairs[0][1] if pairs else ("", "", "")
         if len(lines) == 1 and not (first[1] and ID_RE.fullmatch(first[0].strip())):
             self.shared = lines[0][1]
+            self.lines["*"] = lines[0][0]
             return
         for n, (cid, colon, value) in pairs:
             if not colon or not ID_RE.fullmatch(cid.strip()) or not value.strip():
@@ -175,12 +184,35 @@ class Passphrases:
                     ]
                 )
             self.per_client[cid.strip()] = value.strip()
+            self.lines[cid.strip()] = n
+
+    def _check_strength(self, who: str, value: str) -> None:
+        """Warn once about a passphrase too short to stand an offline guess."""
+        length = len(normalise(value).decode("utf-8"))
+        if length >= MIN_LENGTH or who in self.warned:
+            return
+        self.warned.add(who)
+        if self.file is None:
+            where, whose = SourceLocation(Path(ENV)), "the passphrase"
+        else:
+            where = SourceLocation(self.file, self.lines.get(who, 0))
+            whose = "the passphrase" if who == "*" else f"the passphrase of '{who}'"
+        self.created.append(
+            warning(
+                where,
+                f"{whose} is {length} characters long: below {MIN_LENGTH}, it can be guessed "
+                "from any published page",
+                "use a longer one, or let workbook make one for each client with --passphrase-file",
+            ).format()
+        )
 
     def get(self, client_id: str) -> str:
         """The client's passphrase; with a file, a missing one is made and saved there."""
         if client_id in self.per_client:
+            self._check_strength(client_id, self.per_client[client_id])
             return self.per_client[client_id]
         if self.shared is not None:
+            self._check_strength("*", self.shared)
             return self.shared
         assert self.file is not None  # an environment passphrase is always shared
         value = generate_passphrase()

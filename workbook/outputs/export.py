@@ -3,7 +3,10 @@
 Answers come in programme order (stage, exercise, field); answers to fields
 that no longer exist in the client's workbook follow, marked as such, because
 nothing a client sent is ever dropped. CSV cells that a spreadsheet would run
-as a formula are quoted with a leading apostrophe.
+as a formula are quoted with a leading apostrophe. Exports are read on the
+coach's terminal as often as in a spreadsheet, so control characters in what a
+client sent (terminal escape sequences, say) are shown escaped (``\x1b``) in
+every format; line breaks and tabs in answers are kept.
 """
 
 from __future__ import annotations
@@ -11,15 +14,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from workbook.errors import visible
 from workbook.load.answers import Answers
 from workbook.load.job import ClientJob
 from workbook.render.client_fields import KnownField
 
 FORMATS = ("json", "csv", "md")
 GONE = "no longer in the workbook"
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")  # JSON escapes C0 controls itself, not these
+
+
+def _text(value: str) -> str:
+    """Client text for a CSV or Markdown export: control characters escaped, lines kept."""
+    return visible(value, keep="\n\t")
 
 
 @dataclass(frozen=True)
@@ -92,10 +103,12 @@ def to_json(job: ClientJob, found: list[Row]) -> str:
             for r in found
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _cell(text: str) -> str:
+    text = _text(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -107,11 +120,11 @@ def to_csv(job: ClientJob, found: list[Row]) -> str:
         writer.writerow(
             [
                 r.stage or "",
-                r.exercise,
-                r.field,
+                _cell(r.exercise),
+                _cell(r.field),
                 r.kind or "",
                 "current" if r.in_workbook else GONE,
-                r.updated,
+                _cell(r.updated),
                 _cell(value_text(r.value)),
             ]
         )
@@ -123,7 +136,7 @@ def _md_escape(text: str) -> str:
     out = "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in text)
     if out[:1] in ("#", "-", "+", "=", ">") or out[:1].isdigit():
         out = "\\" + out if not out[:1].isdigit() else out.replace(".", "\\.", 1)
-    return out
+    return _text(out)
 
 
 def _md_value(value: Any) -> list[str]:

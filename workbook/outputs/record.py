@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from workbook.load.answers import Answers
 from workbook.models import Exercise, Field
+from workbook.render.charts import clamp
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def progress_chart(series: Series, colour: str = "#1f4e79") -> Markup:
     rows = []
     for i, p in enumerate(series.points):
         y = 3 + i * row_h
-        width = round(bar_w * p.total / series.maximum) if series.maximum else 0
+        width = (
+            round(bar_w * clamp(p.total, series.maximum) / series.maximum) if series.maximum else 0
+        )
         rows.append(
             f'<text x="0" y="{y + 14}" {font}>{escape(p.date)}</text>'
             f'<rect x="{left}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#e8ecf1"/>'

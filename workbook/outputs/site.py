@@ -151,6 +151,7 @@ def asset_tasks(work: ClientWork) -> list[Task]:
     tasks.append(Task("asset:assets/theme.css", _theme))
     logo = work.inputs.value("logo")
     if logo and work.job.settings.firm.logo:
+        tasks = [t for t in tasks if t.key != f"asset:{logo}"]  # the logo setting wins
         tasks.append(
             Task(
                 f"asset:{logo}",

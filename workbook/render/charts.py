@@ -4,6 +4,9 @@ Pure functions from numbers to SVG text, so the progress page and the printed
 packs draw the same charts. Every chart is an image with a title and a
 description for screen readers; the pages also show the numbers as a table.
 Output is deterministic (fixed number formatting), so builds are reproducible.
+Every function draws whatever numbers it is given: a score beyond the chart's
+scale (a kept answer from before the scale changed) is drawn at the edge and
+labelled with its own value, never used as a coordinate.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def _frame(chart_id: str, title: str, desc: str, height: float, body: list[str])
     )
 
 
+def clamp(value: int, maximum: int) -> int:
+    """``value`` within 0..maximum: where it is drawn (its label keeps the real value)."""
+    return max(0, min(value, maximum))
+
+
 def _ticks(maximum: int) -> list[int]:
     step = max(1, -(-maximum // 5))
     ticks = list(range(0, maximum + 1, step))
@@ -55,10 +63,10 @@ def line_chart(
     left, right, top, bottom = 64.0, 56.0, 24.0, 44.0
     height = 240.0
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    maximum = max(maximum, max((v for _, v in points), default=0), 1)
+    maximum = max(maximum, 1)
 
-    def y(v: float) -> float:
-        return top + plot_h - plot_h * v / maximum
+    def y(v: int) -> float:
+        return top + plot_h - plot_h * clamp(v, maximum) / maximum
 
     def x(i: int) -> float:
         return left + (plot_w / 2 if len(points) == 1 else plot_w * i / (len(points) - 1))
@@ -108,6 +116,7 @@ def compare_chart(
 ) -> Markup:
     """Each statement with one bar per series (first and repeated self-assessment, …)."""
     bar, gap, label_h, pad = 14.0, 4.0, 18.0, 14.0
+    maximum = max(maximum, 1)
     left, right = 8.0, 40.0
     legend_h = 28.0
     row_h = label_h + len(series) * (bar + gap) + pad
@@ -139,7 +148,7 @@ def compare_chart(
                     f'<text x="{_n(left + 4)}" y="{_n(by + 11)}" fill="{MUTED}">not answered</text>'
                 )
                 continue
-            w = plot_w * max(0, min(score, maximum)) / maximum
+            w = plot_w * clamp(score, maximum) / maximum
             body.append(
                 f'<rect x="{_n(left)}" y="{_n(by)}" width="{_n(w)}" height="{_n(bar)}" '
                 f'fill="{colour}" stroke="{INK}" stroke-width="1"/>'

@@ -78,8 +78,9 @@ class RenderContext:
     def file_digest(self, path: Path) -> str:
         """The digest of a shared file's bytes, once per process ("" when it is gone)."""
         if path not in self._file_digests:
-            try:
-                self._file_digests[path] = bytes_digest(path.read_bytes())
+            try:  # a named pipe in place of a file must not stop the build waiting
+                data = path.read_bytes() if path.is_file() else None
+                self._file_digests[path] = bytes_digest(data) if data is not None else ""
             except OSError:
                 self._file_digests[path] = ""
         return self._file_digests[path]

@@ -6,10 +6,16 @@ template must not be able to reach Python objects, read files outside
 (``{{ 'x' * 10**9 }}``, nested loops, growing strings). So:
 
 * attribute access is allowed on plain data only (mappings, lists, text…);
-* the operators and methods that make big values (``*``, ``**``, ``%``, ``+``,
-  ``~``, ``center``, ``replace``, ``format``…) check the size first, at most
-  :data:`MAX_VALUE` characters or items;
-* a page's output stops at :data:`MAX_OUTPUT` characters and its rendering at
+* every value the sandbox makes is bounded by its result, not its operands
+  (:mod:`workbook.render.sizes`): the operators (``*``, ``**``, ``%``, ``+``,
+  ``~``), the string methods (``join``, ``format``, ``center``, ``replace``…)
+  and every filter are checked before they make a value when the result's size
+  can be told from the inputs (deep sizes: a list of a thousand references to
+  one long text is a thousand long texts once joined or printed), and the value
+  made is checked again after; an iterator handed to a filter is read into a
+  list that stops as soon as it grows too big;
+* a value printed with ``{{ }}`` is measured before it is turned into text, a
+  page's output stops at :data:`MAX_OUTPUT` characters and its rendering at
   :data:`MAX_SECONDS` (where the platform has timers);
 * loaders refuse files that resolve outside their folder (symlinks too).
 """
@@ -21,7 +27,6 @@ import datetime as dt
 import functools
 import itertools
 import math
-import re
 import signal
 import threading
 import traceback
@@ -33,54 +38,48 @@ import jinja2
 from jinja2 import filters as jfilters
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Concat, Filter, Test
-from jinja2.runtime import LoopContext
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
     SandboxedEscapeFormatter,
     SandboxedFormatter,
 )
+from jinja2.utils import _PassArg
 from markupsafe import Markup
 
-from workbook.render.explain import Explanation, LinkedOutside, unknown_name
+from workbook.render.explain import LinkedOutside, unknown_name
 from workbook.render.recording import RecordingContext
+from workbook.render.sizes import (
+    MAX_OUTPUT,
+    MAX_VALUE,
+    TooBig,
+    bounded_list,
+    check_inputs,
+    check_join,
+    check_made,
+    check_percent,
+    check_repeat,
+    check_replace,
+    check_widths,
+    deep_size,
+    size,
+    too_big,
+)
 
-MAX_VALUE = 1_000_000  # characters of one value, items of one list
-MAX_OUTPUT = 5_000_000  # characters of one rendered page
+__all__ = ["MAX_OUTPUT", "MAX_VALUE", "TooBig"]
+
 MAX_SECONDS = 10.0  # to render one page
-BATCH = 64  # chunks of output joined before the size is checked again
+BATCH = 16  # chunks of output joined before the page's size is checked again
 PLAIN_TYPES = (str, int, float, bool, dt.date, dict, list, tuple, type(None), Markup, LoopContext)
-_WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more in a format
-
-
-class TooBig(jinja2.TemplateRuntimeError):
-    """A template tried to make a value, a page or a loop too big to be meant."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(
-            Explanation(message, "make smaller values, or loops over the profile's own lists")
-        )
-
-
-def _too_big(what: str) -> TooBig:
-    return TooBig(
-        f"{what} would be larger than {MAX_VALUE:,} characters or items — "
-        "an output bomb, or a loop that never ends"
-    )
-
-
-def _size(value: Any) -> int:
-    return len(value) if isinstance(value, str | list | tuple | dict) else 0
-
-
-def _check_format(fmt: Any) -> None:
-    if isinstance(fmt, str) and any(int(m) > MAX_VALUE for m in _WIDTH.findall(fmt)):
-        raise _too_big("the formatted text")
-
-
-def _check_repeat(left: Any, right: Any) -> None:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(count, int) and _size(seq) * max(count, 0) > MAX_VALUE:
-            raise _too_big("the repeated value")
+# Filters that hand back the values they were given, rearranged or picked out: they make no
+# text of them. Every other filter may turn its input into text, so its input is measured.
+_PICKING = frozenset(
+    {
+        "attr", "batch", "count", "d", "default", "dictsort", "first", "groupby", "items",
+        "last", "length", "list", "map", "max", "min", "random", "reject", "rejectattr",
+        "reverse", "select", "selectattr", "slice", "sort", "sum", "unique",
+    }
+)  # fmt: skip
 
 
 def _check_power(left: Any, right: Any) -> None:
@@ -90,30 +89,29 @@ def _check_power(left: Any, right: Any) -> None:
             raise TooBig("the number would be too large to print")
 
 
-def _checked_call(obj: Any, args: tuple[Any, ...]) -> None:
-    """Size checks for the string methods that make long text from short arguments."""
+def _checked_call(obj: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Size checks for the string methods that make long text from short arguments.
+
+    Returns the arguments to call with (an iterator handed to ``join`` is read first,
+    within bounds).
+    """
     owner, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
     if not isinstance(owner, str) or not args:
-        return
+        return args
     first = args[0]
     if name in ("center", "ljust", "rjust", "zfill") and isinstance(first, int):
         if first > MAX_VALUE:
-            raise _too_big("the padded text")
+            raise too_big("the padded text")
     elif name == "expandtabs" and isinstance(first, int):
         if owner.count("\t") * first > MAX_VALUE:
-            raise _too_big("the text")
+            raise too_big("the text")
     elif name == "replace" and len(args) >= 2 and isinstance(args[1], str):
-        _check_replace(owner, str(first), args[1])
-    elif name == "join" and isinstance(first, list | tuple):
-        joined = len(owner) * len(first) + sum(_size(x) for x in first)
-        if joined > MAX_VALUE:
-            raise _too_big("the joined text")
-
-
-def _check_replace(text: str, old: str, new: str) -> None:
-    count = text.count(old) if old else len(text) + 1
-    if len(text) + count * (len(new) - len(old)) > MAX_VALUE:
-        raise _too_big("the text after replace")
+        check_replace(owner, str(first), args[1])
+    elif name == "join":
+        items = first if isinstance(first, list | tuple | dict | str) else bounded_list(first)
+        check_join(owner, items)
+        return (items, *args[1:])
+    return args
 
 
 def _capped_filters() -> dict[str, Callable[..., Any]]:
@@ -121,34 +119,38 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
 
     def center(value: str, width: int = 80) -> str:
         if isinstance(width, int) and width > MAX_VALUE:
-            raise _too_big("the centred text")
+            raise too_big("the centred text")
         return jfilters.do_center(value, width)
 
     def indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
         pad = width if isinstance(width, int) else len(str(width))
         if pad * (str(s).count("\n") + 1) + len(str(s)) > MAX_VALUE:
-            raise _too_big("the indented text")
+            raise too_big("the indented text")
         return jfilters.do_indent(s, width, first, blank)
 
     def format_(value: str, *args: Any, **kwargs: Any) -> str:
-        _check_format(value)
-        if "*" in str(value) and any(isinstance(v, int) and v > MAX_VALUE for v in args):
-            raise _too_big("the formatted text")
+        check_percent(value, kwargs or args)
         return jfilters.do_format(value, *args, **kwargs)
 
     @jinja2.pass_eval_context
     def replace(ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
-        _check_replace(str(s), str(old), str(new))
+        check_replace(str(s), str(old), str(new))
         return jfilters.do_replace(ctx, s, old, new, count)
+
+    @jinja2.pass_eval_context
+    def join(ctx: Any, value: Any, d: str = "", attribute: str | int | None = None) -> str:
+        check_join(d, value)
+        joined: str = jfilters.do_join(ctx, value, d, attribute)
+        return joined
 
     def batch(value: Any, linecount: int, fill_with: Any = None) -> Iterator[list[Any]]:
         if isinstance(linecount, int) and linecount > MAX_VALUE:
-            raise _too_big("the batch")
+            raise too_big("the batch")
         return jfilters.do_batch(value, linecount, fill_with)
 
     def slice_(value: Any, slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
         if isinstance(slices, int) and slices > MAX_VALUE:
-            raise _too_big("the slices")
+            raise too_big("the slices")
         sliced: Iterator[list[Any]] = jfilters.do_slice(value, slices, fill_with)
         return sliced
 
@@ -157,9 +159,39 @@ def _capped_filters() -> dict[str, Callable[..., Any]]:
         "indent": indent,
         "format": format_,
         "replace": replace,
+        "join": join,
         "batch": batch,
         "slice": slice_,
     }
+
+
+# Filters that make new text by padding, repeating or joining: held to the value limit.
+_MAKING = frozenset({"center", "indent", "format", "replace", "join", "wordwrap"})
+
+
+def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as a filter whose input is read within bounds and whose result is checked.
+
+    An iterator given to the filter (``map``, ``select``…) is read into a list that
+    stops as soon as it grows too big; a filter that may turn its input into text
+    has the input measured first; and what the filter returns is checked.
+    """
+    lead = 0 if _PassArg.from_obj(function) is None else 1  # a context comes first
+    what = f"the result of the '{name}' filter"
+    limit = MAX_VALUE if name in _MAKING else MAX_OUTPUT
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > lead and isinstance(args[lead], Iterator):
+            args = (*args[:lead], bounded_list(args[lead], what, MAX_OUTPUT), *args[lead + 1 :])
+        if name not in _PICKING:
+            check_inputs([*args[lead:], *kwargs.values()], what, limit)
+        result = function(*args, **kwargs)
+        if isinstance(result, str | list | tuple | dict):
+            check_made(result, what, MAX_OUTPUT)
+        return result
+
+    return guarded
 
 
 def _capped_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
@@ -167,16 +199,33 @@ def _capped_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100)
     from jinja2.utils import generate_lorem_ipsum
 
     if not all(isinstance(v, int) for v in (n, min, max)) or n > 100 or max > 1000:
-        raise _too_big("the placeholder text")
+        raise too_big("the placeholder text")
     return generate_lorem_ipsum(n, html, min, max)
 
 
 class _CappedFormatter(SandboxedFormatter):
-    """``str.format`` with each field's width checked after nested ``{}`` are filled in."""
+    """``str.format`` with each field's width checked, and the whole result as it grows."""
+
+    made = 0  # characters of the text made so far by the current ``vformat``
+
+    def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
+        self.made = len(format_string)
+        return super().vformat(format_string, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        _check_format(format_spec)
-        return super().format_field(value, format_spec)
+        check_widths(format_spec)
+        width = max((int(w) for w in _digits(format_spec)), default=0)
+        if self.made + width + deep_size(value, MAX_VALUE) > MAX_VALUE:
+            raise too_big("the formatted text")
+        text = super().format_field(value, format_spec)
+        self.made += len(text)
+        if self.made > MAX_VALUE:
+            raise too_big("the formatted text")
+        return text
+
+
+def _digits(spec: str) -> list[str]:
+    return [part for part in "".join(c if c.isdigit() else " " for c in spec).split() if part]
 
 
 class _CappedEscapeFormatter(SandboxedEscapeFormatter, _CappedFormatter):
@@ -184,14 +233,9 @@ class _CappedEscapeFormatter(SandboxedEscapeFormatter, _CappedFormatter):
 
 
 class _CheckedCode(CodeGenerator):
-    """``a ~ b`` goes through the environment, so growing strings are capped too; and
+    """``a ~ b`` goes through the environment, which measures the parts before joining; and
     every filter and test must exist, even inside ``{% if %}`` (where Jinja would wait
     until the branch runs, so a misspelt name could pass ``check`` unseen)."""
-
-    def visit_Concat(self, node: Concat, frame: Frame) -> None:
-        self.write("environment.checked_concat(")
-        super().visit_Concat(node, frame)
-        self.write(")")
 
     def visit_Filter(self, node: Filter, frame: Frame) -> None:
         if node.name not in self.environment.filters:
@@ -202,6 +246,19 @@ class _CheckedCode(CodeGenerator):
         if node.name not in self.environment.tests:
             self.fail(unknown_name("test", node.name, self.environment.tests), node.lineno)
         super().visit_Test(node, frame)
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"environment.checked_concat({func_name}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -214,8 +271,21 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters.update(_capped_filters())
+        self.filters.update({name: _guarded(name, f) for name, f in self.filters.items()})
         self.globals.pop("namespace", None)  # no state carried across loop iterations
         self.globals["lipsum"] = _capped_lipsum
+        shown = self.finalize
+
+        def finalize(value: Any) -> Any:
+            """A printed value is measured before it becomes text (``str`` of a list…)."""
+            if not isinstance(value, str) and deep_size(value, MAX_OUTPUT) > MAX_OUTPUT:
+                raise TooBig(
+                    f"the printed value would be longer than {MAX_OUTPUT:,} characters — "
+                    "an output bomb, or a loop that never ends"
+                )
+            return shown(value) if shown is not None else value
+
+        self.finalize = finalize
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not isinstance(obj, PLAIN_TYPES):
@@ -227,7 +297,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         owner, name = getattr(value, "__self__", None), getattr(value, "__name__", "")
         if not isinstance(owner, str) or name not in ("format", "format_map"):
             return None
-        _check_format(owner)
+        check_widths(owner)
         formatter: SandboxedFormatter = (
             _CappedEscapeFormatter(self, escape=owner.escape)
             if isinstance(owner, Markup)
@@ -238,30 +308,28 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if name == "format_map":
                 if kwargs or len(args) != 1:
                     raise TypeError("format_map() takes exactly one argument")
-                mapping: Any = args[0]
-                args, kwargs = (), mapping
+                return type(owner)(formatter.vformat(owner, (), args[0]))
             return type(owner)(formatter.vformat(owner, args, kwargs))
 
         return functools.update_wrapper(wrapper, value)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
-            _check_repeat(left, right)
+            check_repeat(left, right)
         elif operator == "**":
             _check_power(left, right)
         elif operator == "%":
-            _check_format(left)
-            if isinstance(left, str) and "*" in left:
-                values = right if isinstance(right, tuple) else (right,)
-                if any(isinstance(v, int) and v > MAX_VALUE for v in values):
-                    raise _too_big("the formatted text")
-        elif operator == "+" and _size(left) + _size(right) > MAX_VALUE:
-            raise _too_big("the joined value")
+            check_percent(left, right)
+        elif operator == "+" and size(left) + size(right) > MAX_VALUE:
+            raise too_big("the joined value")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _checked_call(__obj, args)
-        return super().call(__context, __obj, *args, **kwargs)
+        args = _checked_call(__obj, args)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if not isinstance(__obj, Macro) and isinstance(result, str | bytes | list | tuple):
+            check_made(result, "the value made")
+        return result
 
     def call_filter(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
         """``map('uppr')``: a filter named by a string is checked when it is called."""
@@ -275,10 +343,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
             raise jinja2.TemplateRuntimeError(unknown_name("test", name, self.tests))
         return super().call_test(name, value, *args, **kwargs)
 
-    def checked_concat(self, value: Any) -> Any:
-        if _size(value) > MAX_VALUE:
-            raise _too_big("the joined text")
-        return value
+    def checked_concat(self, join: Any, parts: tuple[Any, ...] | None = None) -> Any:
+        """``a ~ b``: the parts measured, then joined with ``join`` (str_join, markup_join).
+
+        Code compiled by an earlier version passes the joined text alone: it is checked
+        after the fact, as it was then.
+        """
+        if parts is None:
+            return check_made(join, "the joined text")
+        check_inputs(parts, "the joined text")
+        return join(parts)
 
 
 class ContainedLoader(jinja2.FileSystemLoader):
@@ -321,8 +395,8 @@ def render_capped(template: jinja2.Template, context: dict[str, Any]) -> str:
     try:
         with _time_limit(MAX_SECONDS):
             chunks = template.generate(context)
-            # joined a few dozen at a time: each chunk is capped at MAX_VALUE, so the
-            # check comes soon enough, and far fewer steps run in Python
+            # joined a few at a time: each printed value is bounded, so the check comes
+            # soon enough, and far fewer steps run in Python
             while batch := list(itertools.islice(chunks, BATCH)):
                 part = "".join(batch)
                 total += len(part)
