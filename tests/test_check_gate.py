@@ -59,7 +59,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], Callable[[Path], None] | None, st
     "yaml syntax": (
         {"clients/alex.yml": "name: Alex\ncoach: {name: C\nprogramme: mini\n"},
         None,
-        "clients/alex.yml:3:10: YAML syntax error: did not find expected ',' or '}' — "
+        "clients/alex.yml:3:10: YAML syntax error: expected ',' or '}', but got ':' — "
         "check the indentation and quoting near this line",
     ),
     "duplicate yaml key": (
@@ -135,20 +135,23 @@ CASES: dict[str, tuple[dict[str, str | bytes], Callable[[Path], None] | None, st
     "bad client id": (
         {"clients/Alex_B.yml": MINI_CLIENT},
         None,
-        "clients/Alex_B.yml: the file name gives the client id 'Alex_B' is not a valid id — "
-        "rename the file: " + ID_FIX,
+        "clients/Alex_B.yml: the file name 'Alex_B.yml' does not give a valid client id: "
+        "'Alex_B' holds more than lowercase letters, digits and single hyphens — "
+        "rename the file, e.g. to 'alex-b.yml'",
     ),
     "reserved client id": (
         {"clients/assets.yml": MINI_CLIENT},
         None,
-        "clients/assets.yml: the file name gives the client id 'assets' is a reserved name — "
-        "rename the file: " + ID_FIX,
+        "clients/assets.yml: the file name 'assets.yml' does not give a valid client id: "
+        "'assets' is a reserved name — rename the file: the site and Windows keep that name "
+        "for themselves",
     ),
     "reserved exercise id": (
         {"content/exercises/index.md": "---\ntitle: Index\n---\nHi\n"},
         None,
-        "content/exercises/index.md: the file name gives the exercise id 'index' is a reserved "
-        "name — rename the file: " + ID_FIX,
+        "content/exercises/index.md: the file name 'index.md' does not give a valid exercise "
+        "id: 'index' is a reserved name — rename the file: the site and Windows keep that "
+        "name for themselves",
     ),
     "duplicate client files": (
         {"clients/alex.yaml": MINI_CLIENT},
@@ -400,7 +403,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], Callable[[Path], None] | None, st
         {"clients/alex.yml": MINI_CLIENT + "---\nname: Again\n"},
         None,
         "clients/alex.yml:4:1: YAML syntax error: the file holds more than one YAML document "
-        "— keep one document in the file: remove the second '---' line",
+        "— keep one document: remove the '---' line and what follows, or split the file",
     ),
     "outputs that overlap": (
         {"workbook.yml": "output: site\ncoach_output: site/coach\n"},
