@@ -220,7 +220,7 @@ def test_a_kept_file_with_such_a_score_fails_its_client_alone(firm, cli) -> None
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert (
-        "clients/alex.answers/20261122T100000Z-old.json: the value of 'self-check/self' holds "
+        "clients/alex.answers/20261122T100000Z-old.json:7: the value of 'self-check/self' holds "
         "a number of 41 digits, a number no field gives (scores run from 0 to 100) — download "
         "the answers again from the workbook"
     ) in result.output.splitlines()
@@ -298,7 +298,7 @@ def test_a_kept_file_with_an_unbelievable_time_fails_its_client_alone(firm, cli)
     result = cli(["build", "--no-pdf", "--today", "2026-11-23"], firm)
     assert result.exit_code == 1
     assert (
-        "clients/alex.answers/20261122T100000Z-pin.json: 'exported' is 9999-12-31T23:59:59Z, "
+        "clients/alex.answers/20261122T100000Z-pin.json:5: 'exported' is 9999-12-31T23:59:59Z, "
         "later than now"
     ) in result.output
     assert (firm / "site/blair/index.html").is_file() and not (firm / "site/alex").exists()

@@ -417,7 +417,8 @@ SAID = [
     (
         "settings",
         '{firm: {colours: {primary: "#fff\\n"}}}',
-        "file.yml:1:28: 'firm.colours.primary' is not a colour: '#fff\n' — write it as #rrggbb",
+        # the newline shown escaped, as every message shows control characters
+        "file.yml:1:28: 'firm.colours.primary' is not a colour: '#fff\\n' — write it as #rrggbb",
     ),
     (
         "settings",
