@@ -168,7 +168,7 @@ def page_environment(
     env = Sandbox(
         bytecode_cache=cache,
         loader=ContainedLoader([str(p) for p in search], followlinks=False),
-        extensions=[ScriptValues],
+        extensions=[ScriptValues, "jinja2.ext.i18n"],
         undefined=StrictData,
         autoescape=True,
         auto_reload=False,
@@ -177,6 +177,8 @@ def page_environment(
         lstrip_blocks=True,
     )
     env.filters["longdate"] = long_date
+    # every word a layout writes goes through gettext ({% trans %}, _()), so it can be translated
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
