@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbook.build import writer
 from workbook.build.cache import Cache, ClientRecord, TaskRecord, fingerprint, intact
@@ -29,9 +29,11 @@ from workbook.outputs import bundle
 from workbook.outputs.base import ClientWork, PdfJob, Task
 from workbook.outputs.encrypt import plain_digest
 from workbook.outputs.inputs import ClientInputs
-from workbook.outputs.pack_render import PackRenderer, RenderTask
 from workbook.render.context import RenderContext
 from workbook.render.recording import Reader, fresh
+
+if TYPE_CHECKING:
+    from workbook.outputs.pack_render import PackRenderer, RenderResult, RenderTask
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Worker:
 
     @cached_property
     def packs(self) -> PackRenderer:
+        from workbook.outputs.pack_render import PackRenderer  # WeasyPrint: only for packs
+
         return PackRenderer(self.jobs, self.progress)
 
     def close(self) -> None:
@@ -236,6 +240,8 @@ def _render(work: ClientWork, worker: Worker, tasks: list[Task], *, in_worker: b
                 out.files[task.key][rel] = value
     if out.problems or not pdfs:
         return out
+    from workbook.outputs.pack_render import RenderTask  # WeasyPrint: only for packs
+
     render = [RenderTask(rel, job.html, job.assets, job.label) for _, rel, job in pdfs]
     results = [_render_one(worker, t) for t in render] if in_worker else worker.packs.run(render)
     for (key, rel, job), result in zip(pdfs, results, strict=True):
@@ -256,7 +262,7 @@ def _render(work: ClientWork, worker: Worker, tasks: list[Task], *, in_worker: b
     return out
 
 
-def _render_one(worker: Worker, task: RenderTask) -> Any:
+def _render_one(worker: Worker, task: RenderTask) -> RenderResult:
     from workbook.outputs.pack_render import render_pdf
 
     result = render_pdf(task)

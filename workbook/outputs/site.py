@@ -134,8 +134,8 @@ def plan(work: ClientWork) -> list[Task]:
     return tasks
 
 
-def _asset(name: str, relative: str, reader: Reader) -> Made:
-    return {relative: reader.get(name).read_bytes()}, []
+def _asset(work: ClientWork, name: str, relative: str, reader: Reader) -> Made:
+    return {relative: work.ctx.file_bytes(reader.get(name))}, []
 
 
 def _theme(reader: Reader) -> Made:
@@ -145,7 +145,10 @@ def _theme(reader: Reader) -> Made:
 def asset_tasks(work: ClientWork) -> list[Task]:
     """The shared CSS, scripts and images, the firm's colours, and the logo: one task each."""
     tasks = [
-        Task(f"asset:assets/{rel}", functools.partial(_asset, f"asset:{rel}", f"assets/{rel}"))
+        Task(
+            f"asset:assets/{rel}",
+            functools.partial(_asset, work, f"asset:{rel}", f"assets/{rel}"),
+        )
         for rel in work.ctx.assets
     ]
     tasks.append(Task("asset:assets/theme.css", _theme))
@@ -155,7 +158,7 @@ def asset_tasks(work: ClientWork) -> list[Task]:
         tasks.append(
             Task(
                 f"asset:{logo}",
-                functools.partial(_asset, f"file:{work.job.settings.firm.logo}", logo),
+                functools.partial(_asset, work, f"file:{work.job.settings.firm.logo}", logo),
             )
         )
     return tasks

@@ -42,12 +42,16 @@ def code_version() -> str:
 class AuthenticatedCache(jinja2.BytecodeCache):
     """Jinja's bytecode cache, each entry sealed with an HMAC under the user's key."""
 
-    def __init__(self, folder: Path, key: bytes) -> None:
+    def __init__(self, folder: Path, key: bytes, salt: str = "") -> None:
         self.folder = folder
         self.key = key
+        self.salt = salt  # tells apart environments that compile the same source differently
+
+    def with_salt(self, salt: str) -> AuthenticatedCache:
+        return AuthenticatedCache(self.folder, self.key, self.salt + salt)
 
     def _path(self, bucket: Bucket) -> Path:
-        name = hashlib.sha256((code_version() + bucket.key).encode("utf-8")).hexdigest()
+        name = hashlib.sha256(f"{code_version()}{self.salt}\0{bucket.key}".encode()).hexdigest()
         return self.folder / f"{name}.cache"
 
     def _tag(self, bucket: Bucket, payload: bytes) -> bytes:

@@ -19,6 +19,7 @@ from jinja2 import meta
 from workbook.digests import bytes_digest, digest
 from workbook.models import Exercise
 from workbook.render import templating
+from workbook.render.bytecode import AuthenticatedCache
 from workbook.render.personalise import Personaliser
 
 
@@ -42,10 +43,11 @@ class RenderContext:
     root: Path
     template_dirs: tuple[Path, ...]
     exercises: Mapping[str, Exercise]
-    bytecode: jinja2.BytecodeCache | None = None
+    bytecode: AuthenticatedCache | None = None
     _file_digests: dict[Path, str] = field(default_factory=dict)
     _template_digests: dict[str, str] = field(default_factory=dict)
     _exercise_digests: dict[str, str] = field(default_factory=dict)
+    _bytes: dict[Path, bytes] = field(default_factory=dict)
 
     @cached_property
     def pages(self) -> jinja2.Environment:
@@ -74,6 +76,12 @@ class RenderContext:
                 if not path.is_symlink():
                     found[rel] = path
         return found
+
+    def file_bytes(self, path: Path) -> bytes:
+        """A shared file's bytes, read once per process (every client's site has a copy)."""
+        if path not in self._bytes:
+            self._bytes[path] = path.read_bytes()
+        return self._bytes[path]
 
     def file_digest(self, path: Path) -> str:
         """The digest of a shared file's bytes, once per process ("" when it is gone)."""

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from workbook.errors import Problem
 from workbook.models import Exercise, Field
 from workbook.render import markdown, templating
+from workbook.render.bytecode import AuthenticatedCache
 from workbook.render.chunks import ChunkParser
 from workbook.render.lines import LineMap
 from workbook.render.recording import READER, Reader
@@ -99,9 +100,10 @@ class Personaliser:
 
     exercises: Mapping[str, Exercise]
     content_dir: Any
-    bytecode: jinja2.BytecodeCache | None = None
+    bytecode: AuthenticatedCache | None = None
     chunks: ChunkParser = field(default_factory=ChunkParser)
     _env: jinja2.Environment | None = None
+    _fast: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
     _drawings: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
 
@@ -111,6 +113,17 @@ class Personaliser:
             bodies = {e.id: (e.body, e.path) for e in self.exercises.values()}
             self._env = templating.exercise_environment(bodies, self.content_dir, self.bytecode)
         return self._env
+
+    @property
+    def fast(self) -> jinja2.Environment:
+        """The same templates without line marks: what personalising runs, problems aside."""
+        if self._fast is None:
+            bodies = {e.id: (e.body, e.path) for e in self.exercises.values()}
+            cache = self.bytecode.with_salt("unmarked") if self.bytecode is not None else None
+            self._fast = templating.exercise_environment(
+                bodies, self.content_dir, cache, marks=False
+            )
+        return self._fast
 
     def static_problems(self, exercise: Exercise) -> list[Problem]:
         """What can be checked without a client: template syntax, names, field structure."""
@@ -129,22 +142,28 @@ class Personaliser:
         """
         reader = context.get(READER)
         reads = reader.read if isinstance(reader, Reader) else {}
+        lines = LineMap()
         if exercise.has_jinja:
+            name = f"exercise:{exercise.id}"
             try:
-                template = self.env.get_template(f"exercise:{exercise.id}")
-                text, lines = templating.render_marked(template, context)
+                text = templating.render_capped(self.fast.get_template(name), context)
             except jinja2.TemplateError as exc:
                 return None, [templating.template_problem(exc, exercise.path)]
             tokens, report = self.chunks.parse(
                 templating.restore_keys(text), exercise.path, exercise.id
             )
+            if report.problems:  # again with line marks, to say where each was written
+                marked, lines = templating.render_marked(self.env.get_template(name), context)
+                tokens, report = self.chunks.parse(
+                    templating.restore_keys(marked), exercise.path, exercise.id
+                )
         else:
             if exercise.id not in self._static:
                 self._static[exercise.id] = markdown.parse(
                     exercise.body, exercise.path, exercise.id
                 )
             tokens, report = self._static[exercise.id]
-            text, lines = exercise.body, LineMap()
+            text = exercise.body
         if report.problems:
             return None, lines.relocate(report.problems)
         shared = None if exercise.has_jinja else self._drawings.setdefault(exercise.id, {})

@@ -145,12 +145,20 @@ def exercise_environment(
     bodies: dict[str, tuple[str, Path]],
     content: Path,
     cache: jinja2.BytecodeCache | None = None,
+    *,
+    marks: bool = True,
 ) -> jinja2.Environment:
-    """The environment exercises are personalised in (Markdown output)."""
+    """The environment exercises are personalised in (Markdown output).
+
+    ``marks``: each line of text carries its source line through Jinja, so a
+    problem found in the Markdown is told at the line it was written on. Without
+    them the same text comes out faster; the build renders with marks only to
+    place the problems of an exercise that has some.
+    """
     env = Sandbox(
         bytecode_cache=cache,
         loader=_ExerciseLoader(bodies, content),
-        extensions=[LineMarks],
+        extensions=[LineMarks] if marks else [],
         undefined=StrictData,
         autoescape=False,
         finalize=markdown_text,
