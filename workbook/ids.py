@@ -29,8 +29,27 @@ ID_FIX = "use lowercase letters, digits and single hyphens, e.g. 'jordan-rivera'
 
 
 def fold(text: str, limit: int = 48) -> str:
-    """Fold text to an id: accents removed, lowercased, other runs to one hyphen, trimmed, cut."""
+    """Fold text to an id: accents removed, lowercased, other runs to one hyphen, trimmed, cut.
+
+    This is the contract's fold (docs/index.md): item keys of answers are made
+    with it, so it must never change. Ids made from a person's or firm's name
+    use :func:`name_id`, which transliterates instead.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-")
+
+
+def name_id(name: str, limit: int = 64) -> str:
+    """A client's (or a new firm's) id from a name in any script: ``Ærling Øst`` → ``aerling-ost``.
+
+    :func:`fold` only strips accents, so letters with no decomposition (Æ, Ø, ß,
+    Cyrillic, Greek, Han) vanish and ``Ærling Øst`` became ``rling-st``.
+    python-slugify transliterates them (through text-unidecode) and cuts at a
+    word boundary. An empty result means the name has nothing to make an id of:
+    the caller asks for ``--id``.
+    """
+    from slugify import slugify
+
+    return slugify(name, max_length=limit, word_boundary=True, save_order=True)

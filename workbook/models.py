@@ -36,11 +36,29 @@ class Settings:
     release: str = "current"
     paper: str = "A4"
     language: str = "en"
+    languages: tuple[str, ...] = ()  # the curriculum's languages; empty: just ``language``
     output: str = "site"
     coach_output: str = "coach"
     theme: str = "mkdocs"
     encrypt: bool = False
     coach: Person | None = None  # the firm's coach, named in new clients' profiles
+
+    @property
+    def published_languages(self) -> tuple[str, ...]:
+        """The curriculum's languages, first one first, each once: ``languages`` or ``language``."""
+        return tuple(dict.fromkeys(self.languages)) or (self.language,)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a programme or a stage says in one language, where its file gives a mapping of
+    language to text (``title: {en: Goal setting, fr: Fixer ses objectifs}``); None: that
+    key was a text for every language, or that language has none."""
+
+    title: str | None = None
+    summary: str | None = None
+    do: tuple[str, ...] | None = None
+    avoid: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,8 @@ class Stage:
     do: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     line: int = 0
+    # every language's words, as loaded; ``load.variants.in_language`` picks one and empties it
+    translations: dict[str, Words] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,16 @@ class Programme:
     title: str
     summary: str | None
     stages: tuple[Stage, ...]
+    release: str | None = None  # the release's name, when frozen in releases/
+    translations: dict[str, Words] = field(default_factory=dict, hash=False)
+    # set by ``in_language``: the language shown where a mapped text has none in the one
+    # asked for (the coach edition says so); None when every text is in that language
+    fallback: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How a profile names it: ``grow``, or ``grow@2026-12-01`` for a release."""
+        return f"{self.id}@{self.release}" if self.release else self.id
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -96,6 +126,12 @@ class Exercise:
     tracks: str | None
     body: str  # the Markdown body, front matter blanked so lines match the file
     has_jinja: bool
+    # the language it is written in: a variant's tag (``me-first.fr.md``: fr), or a base
+    # file's ``language:``; None: the firm's
+    language: str | None = None
+    # the variants beside the base file, by tag, as loaded; ``in_language`` picks one
+    variants: dict[str, Exercise] = field(default_factory=dict, hash=False, compare=False)
+    fallback: str | None = None  # set by ``in_language``, as Programme.fallback
 
 
 @dataclass(frozen=True)
@@ -122,8 +158,13 @@ class Goal:
 
 @dataclass(frozen=True)
 class Session:
+    """A session: a date, or a time (local, with an offset, or in a named zone)."""
+
     date: dt.date | dt.datetime
     focus: str | None = None
+    minutes: int = 60
+    place: str | None = None
+    link: str | None = None  # an https: address, checked when the profile is read
 
 
 @dataclass(frozen=True)
@@ -162,3 +203,4 @@ class Client:
     custom: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     encrypt: bool | None = None
+    coach_notes: str | None = None  # the coach's own: only ever in the coach edition

@@ -34,6 +34,10 @@ FORMAT = "workbook-cache/2"
 CACHE = Path(".workbook") / "cache"
 
 Fingerprint = tuple[int, int, int]
+# An exercise's field keys and rating sizes as a client's pages count them, with what
+# personalising it read: a summary page reuses them while those reads hold, instead of
+# personalising every exercise again (``ClientWork.counted``).
+Counted = tuple[dict[str, str], list[str], dict[str, int]]
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ClientRecord:
     quick: str = ""
     tasks: dict[str, TaskRecord] = field(default_factory=dict)
     sealed: SealRecord | None = None
+    counted: dict[str, Counted] = field(default_factory=dict)
 
     def files(self) -> list[str]:
         return [rel for t in self.tasks.values() for rel in t.files]
@@ -143,7 +148,15 @@ class Cache:
             folder = str(data["folder"])
             if not folder or "/" in folder or folder.startswith("."):
                 return None
-            return ClientRecord(cid, folder, str(data.get("quick", "")), tasks, seal)
+            counted = {
+                str(eid): (
+                    {str(n): str(d) for n, d in c["reads"].items()},
+                    [str(k) for k in c["keys"]],
+                    {str(k): int(n) for k, n in c["items"].items()},
+                )
+                for eid, c in data.get("counted", {}).items()
+            }
+            return ClientRecord(cid, folder, str(data.get("quick", "")), tasks, seal, counted)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 
@@ -169,6 +182,10 @@ class Cache:
                     **({"plain": dict(sorted(t.plain.items()))} if t.plain else {}),
                 }
                 for key, t in sorted(record.tasks.items())
+            },
+            "counted": {
+                eid: {"reads": dict(sorted(reads.items())), "keys": keys, "items": items}
+                for eid, (reads, keys, items) in sorted(record.counted.items())
             },
         }
         text = json.dumps(data, separators=(",", ":")) + "\n"

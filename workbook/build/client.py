@@ -1,31 +1,38 @@
 """Building one client: a function of that client's inputs, wherever it runs.
 
-:func:`build_client` reads the client's profile and answers, plans every
+:func:`make_client` reads the client's profile and answers, plans every
 output's tasks, renders only the tasks whose recorded inputs moved, renders
-their PDFs, seals the files of an encrypted client, swaps the client's folder
-into place and records what each task read. Any failure inside one client
-fails that client alone, with a located message.
+their PDFs and seals the files of an encrypted client: it reads the project
+and writes nothing, so it runs as well on a cluster worker as here. What it
+makes, a :class:`~workbook.build.batch.Staged` client, is put in place by
+:func:`~workbook.build.publish.put` where the output folder is.
+:func:`build_client` is both, here. Any failure inside one client fails that
+client alone, with a located message.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from workbook.build import writer
-from workbook.build.cache import Cache, ClientRecord, TaskRecord, fingerprint, intact
-from workbook.build.options import BuildOptions
-from workbook.build.plan import make_job, plan_tasks, used_exercises
-from workbook.build.quick import folders
-from workbook.build.sealing import ClientSeal, Sealing
+from workbook.build import publish
+from workbook.build.batch import Batch, ClientResult, Staged, Worker
+from workbook.build.cache import ClientRecord, Counted, TaskRecord, intact
+from workbook.build.plan import (
+    context_for,
+    known_fields,
+    make_job,
+    plan_tasks,
+    unshown_answers,
+    used_exercises,
+)
+from workbook.build.sealing import ClientSeal
 from workbook.check.shared import blockers
-from workbook.errors import Findings, Problem, SourceLocation, UsageProblem, WorkbookError
-from workbook.load.project import Project, load_client_inputs
-from workbook.outputs import bundle
+from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError, errors
+from workbook.load.client_inputs import load_client_inputs
 from workbook.outputs.base import ClientWork, PdfJob, Task
 from workbook.outputs.encrypt import plain_digest
 from workbook.outputs.inputs import ClientInputs
@@ -33,57 +40,12 @@ from workbook.render.context import RenderContext
 from workbook.render.recording import Reader, fresh
 
 if TYPE_CHECKING:
-    from workbook.outputs.pack_render import PackRenderer, RenderResult, RenderTask
+    from workbook.outputs.pack_render import RenderResult, RenderTask
 
+__all__ = ["Batch", "ClientResult", "Staged", "Worker", "build_client", "make_client"]
 
-@dataclass
-class Batch:
-    """What every process needs for this build, made once by the main process."""
-
-    project: Project
-    findings: Findings
-    options: BuildOptions
-    today: dt.date
-    out: Path
-    write: bool
-    tool: str
-    cache: Cache
-    sealing: Sealing
-    writer: writer.Writer | None = None
-    in_worker: bool = False  # in a pool worker: packs render in the worker itself
-
-
-@dataclass
-class Worker:
-    """Per-process state: compiled templates, parsed exercises, the PDF renderer."""
-
-    ctx: RenderContext
-    jobs: int | None = None
-    progress: Any = None  # a callable taking a line, for each rendered pack
-
-    @cached_property
-    def packs(self) -> PackRenderer:
-        from workbook.outputs.pack_render import PackRenderer  # WeasyPrint: only for packs
-
-        return PackRenderer(self.jobs, self.progress)
-
-    def close(self) -> None:
-        if "packs" in self.__dict__:
-            self.packs.close()
-
-
-@dataclass(frozen=True)
-class ClientResult:
-    """What happened to one client: ``built``, ``unchanged``, ``failed`` or ``skipped``."""
-
-    cid: str
-    status: str
-    rendered: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    quick: str = ""  # the digest of all its inputs, when built or found unchanged
-    folder: str = ""  # the folder its site is published in
-    folders: dict[str, list[int]] | None = None  # its output folders' identities, for the index
-    notes: tuple[str, ...] = ()
+UNRELEASED = "unreleased"  # the note of a client whose --stage is not released yet
+T = TypeVar("T")
 
 
 @dataclass
@@ -96,9 +58,27 @@ class _Rendered:
 
 
 def build_client(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
-    """Read, check and build one client; nothing it raises reaches another client."""
+    """Read, check, build and put in place one client; nothing it raises reaches another."""
+
+    def build() -> ClientResult:
+        record = batch.cache.load(cid) if batch.write else None
+        made = make_client(batch, worker, cid, quick, record, intact_tasks(batch, record))
+        return made if isinstance(made, ClientResult) else publish.put(batch, made)
+
+    return guarded(batch, cid, build)
+
+
+def intact_tasks(batch: Batch, record: ClientRecord | None) -> frozenset[str]:
+    """The recorded tasks whose files are still exactly the ones recorded (read here)."""
+    if record is None:
+        return frozenset()
+    return frozenset(intact(batch.out / record.folder, record))
+
+
+def guarded(batch: Batch, cid: str, build: Callable[[], T]) -> T | ClientResult:
+    """Run one client's build; any fault of it becomes that client's located failure."""
     try:
-        return _build(batch, worker, cid, quick)
+        return build()
     except UsageProblem:
         raise  # the command itself is wrong (a passphrase is missing): stop, exit 2
     except WorkbookError as exc:
@@ -116,7 +96,19 @@ def build_client(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientRe
         return ClientResult(cid, "failed", problems=(problem,))
 
 
-def _build(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
+def make_client(
+    batch: Batch,
+    worker: Worker,
+    cid: str,
+    quick: str,
+    record: ClientRecord | None,
+    intact_keys: Collection[str],
+) -> ClientResult | Staged:
+    """One client's files and records, made from its inputs; nothing is written.
+
+    ``record`` is the client's cache record and ``intact_keys`` its tasks whose
+    files are still the recorded ones, both read where the output is.
+    """
     project, options = batch.project, batch.options
     loaded = load_client_inputs(project, cid)
     if loaded.client is None:
@@ -137,17 +129,21 @@ def _build(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
     )
     if options.stage and job.programme.stage(options.stage) is None:
         return ClientResult(cid, "skipped")
-    inputs = ClientInputs(job, worker.ctx, pdf=options.pdf, tool=batch.tool)
+    if options.stage and job.stage_unreleased and options.edition != "coach":
+        return ClientResult(cid, "skipped", notes=(UNRELEASED,))
+    ctx = context_for(project, worker.ctx, pid, job.language)
+    inputs = ClientInputs(job, ctx, pdf=options.pdf, tool=batch.tool)
     if not batch.write:
-        return _check(batch, worker, job, inputs, found)
-    work = ClientWork(job, worker.ctx, inputs)
-    record = batch.cache.load(cid)
+        return _check(batch, ctx, job, inputs, found)
+    work = ClientWork(job, ctx, inputs, counted_before=record.counted if record else {})
     seal: ClientSeal | None = None
     notes: list[str] = []
     if batch.sealing.wanted(client):
-        seal, notes = batch.sealing.open(client, record, worker.ctx.template("locked.html"))
+        seal, notes = batch.sealing.open(client, record, ctx.template("locked.html"))
     folder = seal.folder if seal is not None else cid
-    valid = intact(batch.out / folder, record) if record and record.folder == folder else {}
+    valid: dict[str, TaskRecord] = {}
+    if record is not None and record.folder == folder:
+        valid = {k: t for k, t in record.tasks.items() if k in intact_keys}
     if record is not None and (seal is not None) != (record.sealed is not None):
         valid = {}  # encrypted now and not before, or the reverse: everything again
     if seal is not None and not seal.same:
@@ -159,67 +155,55 @@ def _build(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
     if options.stage:  # --stage plans one stage: the rest of the folder stays as it is
         kept.update({k: v for k, v in valid.items() if k not in {t.key for t in tasks}})
     if not todo and record is not None and set(kept) == set(record.tasks):
-        if record.quick != quick:
-            batch.cache.save(ClientRecord(cid, folder, quick, kept, record.sealed))
-        return _result(batch, cid, "unchanged", quick, folder, record.files(), notes)
+        handoff = None
+        if options.bundle and not (batch.out / f"{folder}.zip").exists():
+            handoff = _handoff(work, batch, sealed=seal is not None)
+        return Staged(
+            cid, quick, folder, record, kept, notes=notes, unchanged=True, handoff=handoff
+        )
     rendered = _render(work, worker, todo, in_worker=batch.in_worker)
     if rendered.problems:
         return ClientResult(cid, "failed", tuple(redo), tuple(rendered.problems))
     entries, files, carry = _publish(batch.out / folder, rendered, valid, seal)
-    if seal is not None:
-        notes.append(f"{cid}: encrypted, in {batch.out.name}/{folder}/")
     if seal is not None and seal.site.left_out:
         notes.append(
             f"{cid}: left out of the encrypted site: {', '.join(sorted(set(seal.site.left_out)))} "
             "(publish one in clear with --unencrypted NAME)"
         )
-    _write(batch, folder, record, kept, entries, files, carry)
-    tasks_now = {**kept, **entries}
-    for entry in tasks_now.values():
-        entry.files = {
-            rel: fp for rel in entry.files if (fp := fingerprint(batch.out / folder / rel))
-        }
     sealed = seal.record() if seal is not None else None
-    batch.cache.save(ClientRecord(cid, folder, quick, tasks_now, sealed))
-    if record is not None and record.folder != folder:
-        notes += _retire(batch, cid, record.folder)
-    if seal is not None:
-        notes += _plain_copy(batch, cid, folder)
-        notes.append(f"{cid}: encrypted, in {batch.out.name}/{folder}/")
-    files_now = [rel for e in tasks_now.values() for rel in e.files]
-    if options.bundle:
-        _bundle(batch, folder)
-    return _result(batch, cid, "built", quick, folder, files_now, notes, tuple(sorted(redo)))
-
-
-def _result(
-    batch: Batch,
-    cid: str,
-    status: str,
-    quick: str,
-    folder: str,
-    files: list[str],
-    notes: list[str],
-    rendered: tuple[str, ...] = (),
-) -> ClientResult:
-    zipped = batch.out / f"{folder}.zip"
-    if status == "unchanged" and batch.options.bundle and not zipped.exists():
-        _bundle(batch, folder)
-    return ClientResult(
+    return Staged(
         cid,
-        status,
-        rendered,
-        quick=quick,
-        folder=folder,
-        folders=folders(batch.out / folder, files),
-        notes=tuple(notes),
+        quick,
+        folder,
+        record,
+        kept,
+        entries,
+        files,
+        carry,
+        sealed,
+        encrypted=seal is not None,
+        notes=notes,
+        redo=tuple(sorted(redo)),
+        handoff=_handoff(work, batch, sealed=seal is not None) if options.bundle else None,
+        counted=_counted(work, record),
     )
 
 
-def _bundle(batch: Batch, folder: str) -> None:
-    """``--bundle``: the client's whole folder as ``<folder>.zip``, written atomically."""
-    data = bundle.zip_folder(batch.out / folder, batch.today)
-    writer.write_file(batch.out / f"{folder}.zip", data, batch.writer)
+def _counted(work: ClientWork, record: ClientRecord | None) -> dict[str, Counted]:
+    """The field counts to record: this build's, and the last build's of exercises this
+    build did not count (each is checked against its reads when it is used)."""
+    before = record.counted if record is not None else {}
+    both = {**before, **work.counted}
+    return {eid: c for eid, c in both.items() if eid in work.job.exercises}
+
+
+def _handoff(work: ClientWork, batch: Batch, *, sealed: bool) -> dict[str, bytes]:
+    """``--bundle``: what the hand-off holds beside the built folder (``outputs/bundle.py``),
+    made where the client is built; the folder itself is zipped where it is written."""
+    fields, _ = known_fields(work)
+    from workbook.outputs import bundle  # the hand-off: only with --bundle
+
+    return bundle.handoff_files(work, fields, batch.today, sealed=sealed)
 
 
 def _render(work: ClientWork, worker: Worker, tasks: list[Task], *, in_worker: bool) -> _Rendered:
@@ -240,11 +224,20 @@ def _render(work: ClientWork, worker: Worker, tasks: list[Task], *, in_worker: b
                 out.files[task.key][rel] = value
     if out.problems or not pdfs:
         return out
-    from workbook.outputs.pack_render import RenderTask  # WeasyPrint: only for packs
+    from workbook.outputs.pack_render import (  # WeasyPrint: only for packs
+        RenderTask,
+        grouped,
+        results_by_name,
+    )
 
-    render = [RenderTask(rel, job.html, job.assets, job.label) for _, rel, job in pdfs]
-    results = [_render_one(worker, t) for t in render] if in_worker else worker.packs.run(render)
-    for (key, rel, job), result in zip(pdfs, results, strict=True):
+    render = grouped(
+        [RenderTask(rel, job.html, job.assets, job.label, parts=job.parts) for _, rel, job in pdfs],
+        spread=not in_worker and worker.packs.jobs > 1 and len(pdfs) > 1,
+    )
+    done = [_render_one(worker, t) for t in render] if in_worker else worker.packs.run(render)
+    results = results_by_name(done)
+    for key, rel, job in pdfs:
+        result = results[rel]
         if result.pdf is None:
             for why in result.refused:
                 out.problems.append(
@@ -310,65 +303,8 @@ def _publish(
     return entries, files, carry
 
 
-def _write(
-    batch: Batch,
-    folder: str,
-    record: ClientRecord | None,
-    kept: dict[str, TaskRecord],
-    entries: dict[str, TaskRecord],
-    files: dict[str, bytes],
-    carry: dict[str, Path],
-) -> None:
-    """Swap the client's folder in (or, for one changed file, replace that file alone)."""
-    target = batch.out / folder
-    for entry in kept.values():
-        for rel in entry.files:
-            carry.setdefault(rel, target / rel)
-    if batch.options.stage and target.is_dir():
-        for path in target.rglob("*"):
-            rel = path.relative_to(target).as_posix()
-            if path.is_file() and rel not in files:
-                carry.setdefault(rel, path)
-    same_folder = record is not None and record.folder == folder
-    previous = {rel for t in record.tasks.values() for rel in t.files} if record else set()
-    lone = (
-        same_folder
-        and not batch.options.stage
-        and len(files) == 1
-        and len(entries) == 1
-        and set(kept) | set(entries) == set(record.tasks if record else ())
-        and set(files) <= previous
-        and all(rel in files or rel in carry for rel in previous)
-    )
-    if lone:
-        rel, data = next(iter(files.items()))
-        writer.replace_file(target, rel, data, batch.writer)
-    else:
-        writer.replace_folder(target, files, batch.writer, carry=carry)
-
-
-def _retire(batch: Batch, cid: str, old: str) -> list[str]:
-    """The client's site moved to another folder: remove the one its record says it was in."""
-    path = batch.out / old
-    if not (path.is_dir() or path.is_symlink()):
-        return []
-    writer.remove(path)
-    (batch.out / f"{old}.zip").unlink(missing_ok=True)
-    return [f"{cid}: removed {batch.out.name}/{old}/ (its site is now in another folder)"]
-
-
-def _plain_copy(batch: Batch, cid: str, folder: str) -> list[str]:
-    """An encrypted client's site must not also stand in clear under its own id."""
-    path = batch.out / cid
-    if folder == cid or not (path / "index.html").is_file():
-        return []
-    writer.remove(path)
-    (batch.out / f"{cid}.zip").unlink(missing_ok=True)
-    return [f"{cid}: removed {batch.out.name}/{cid}/ (now encrypted)"]
-
-
 def _check(
-    batch: Batch, worker: Worker, job: Any, inputs: ClientInputs, known: list[Problem]
+    batch: Batch, ctx: RenderContext, job: Any, inputs: ClientInputs, known: list[Problem]
 ) -> ClientResult:
     """``workbook check``: render every task of the client (no PDF, nothing written).
 
@@ -376,10 +312,11 @@ def _check(
     hides a problem in another; every exercise of the programme is personalised,
     released or not.
     """
-    used = used_exercises(batch.project, job.programme.id)
+    used = used_exercises(batch.project, job.programme.key)
     missing = {e for e in used if e not in job.exercises}  # could not be read at all
-    broken = frozenset(batch.findings.exercises) | missing
-    work = ClientWork(job, worker.ctx, inputs, dry=True, broken=broken)
+    pinned = job.programme.release is not None  # a release's copies are not content/'s
+    broken = (frozenset() if pinned else frozenset(batch.findings.exercises)) | missing
+    work = ClientWork(job, ctx, inputs, dry=True, broken=broken)
     problems: list[Problem] = list(known)
     reader = Reader(inputs)
     for eid in job.exercises:
@@ -387,8 +324,10 @@ def _check(
     if not batch.findings.everything and not missing:  # pages need every exercise's title
         for task in plan_tasks(work):
             problems += task.make(Reader(inputs))[1]
+    if not errors(problems):
+        problems += unshown_answers(batch.project.root, work, reader)
     unique = tuple(dict.fromkeys(problems))
-    return ClientResult(job.client.id, "failed" if unique else "built", problems=unique)
+    return ClientResult(job.client.id, "failed" if errors(unique) else "built", problems=unique)
 
 
 def default_jobs() -> int:

@@ -16,7 +16,6 @@ from typing import Any
 from workbook.build import curriculum
 from workbook.load.environ import build_date
 from workbook.load.project import load_project
-from workbook.outputs.curriculum import plan
 
 log = logging.getLogger("mkdocs.hooks.workbook")
 
@@ -26,7 +25,7 @@ def on_pre_build(config: Any) -> None:
     folder = Path(config.config_file_path).parent
     root = folder.parent.parent  # <root>/.workbook/curriculum
     project = load_project(root)
-    files, problems = plan(project, build_date(None))
+    files, problems, _notes = curriculum.plan_all(project, build_date(None))
     if problems:
         for problem in problems:
             log.error(problem.format(project.root))

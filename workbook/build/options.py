@@ -24,11 +24,15 @@ class BuildOptions:
     passphrase_file: Path | None = None  # with encryption: where passphrases are kept
     opaque_folders: bool = False  # encrypted clients' folders named without their id
     unencrypted: tuple[str, ...] = ()  # files published in clear in an encrypted build
+    scheduler: str | None = None  # a Dask scheduler's address: clients built on its workers
+    coach: str | None = None  # the coach's desk: only this coach's clients
 
 
 # Options that cannot change a client's files; every other option (even one added later)
 # is part of each client's key.
-NOT_OUTPUT = frozenset({"clients", "jobs", "out", "prune", "today", "passphrase_file"})
+NOT_OUTPUT = frozenset(
+    {"clients", "jobs", "out", "prune", "today", "passphrase_file", "scheduler", "coach"}
+)
 
 
 def output_options(options: BuildOptions) -> dict[str, object]:
@@ -50,6 +54,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    workers: int = 0  # cluster workers the build ran on (0: this machine)
 
     def add(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         """Add problems not reported yet, in order."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from workbook.build import writer
 from workbook.build.cache import Cache
 
-NOT_CLIENTS = frozenset({"curriculum"})
+NOT_CLIENTS = frozenset({"curriculum", "assets"})  # the coach desk's files sit in assets/
 
 
 def prune(cache: Cache, out: Path, profiles: set[str]) -> tuple[list[str], list[str]]:

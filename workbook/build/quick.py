@@ -27,13 +27,15 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import importlib.metadata
 import os
+import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from workbook import __version__
+from workbook.build import desk_record
 from workbook.build.cache import Cache
 from workbook.build.options import BuildOptions, output_options
 from workbook.digests import bytes_digest, digest
@@ -49,18 +51,65 @@ SHAPING = ("Jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pypdf",
 def tool_digest() -> str:
     """The version and the code of the tool itself, and of the libraries that shape output."""
     package = Path(__file__).resolve().parent.parent
-    sources = sorted(package.rglob("*.py"))
-    versions = []
-    for name in SHAPING:
-        try:
-            versions.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            versions.append((name, ""))
+    # its code, and the catalogs of its own words (read at run time, never compiled)
+    sources = sorted([*package.rglob("*.py"), *(package / "locale").rglob("*.po*")])
     return digest(
         __version__,
-        versions,
+        shaping_versions(),
         tree_digest((p.relative_to(package).as_posix(), p) for p in sources),
     )
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as ``.dist-info`` folders spell it (PEP 503, then ``_``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def shaping_versions() -> list[tuple[str, str]]:
+    """Each of SHAPING with its installed version ("" when absent), as importlib.metadata
+    gives it: read from the first ``.dist-info`` on sys.path, because importing
+    importlib.metadata costs more (20 ms) than the rest of the check. Anything else
+    (an ``.egg-info``, a folder without METADATA) is asked of importlib.metadata."""
+    wanted = {_normal(name): name for name in SHAPING}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for fname in names:
+            stem, _, ext = fname.rpartition(".")
+            if ext not in ("dist-info", "egg-info", "egg"):
+                continue
+            key = _normal(stem.partition("-")[0])
+            if key not in wanted or wanted[key] in found:
+                continue
+            version = _metadata_version(Path(entry or ".", fname)) if ext == "dist-info" else None
+            found[wanted[key]] = version if version is not None else _slow_version(wanted[key])
+    return [(name, found.get(name, "")) for name in SHAPING]
+
+
+def _metadata_version(folder: Path) -> str | None:
+    """The ``Version:`` of a ``.dist-info`` folder's METADATA (None when it cannot be read)."""
+    try:
+        with open(folder / "METADATA", encoding="utf-8") as metadata:
+            for line in metadata:
+                if line.startswith("Version:"):
+                    return line[len("Version:") :].strip()
+                if not line.strip():
+                    break  # the headers end at the first blank line
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _slow_version(name: str) -> str:
+    import importlib.metadata  # only for an install that is not a plain .dist-info
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def files_under(folder: Path) -> list[tuple[str, Path]]:
@@ -98,15 +147,34 @@ def options_key(options: BuildOptions) -> str:
     return digest(sorted((k, repr(v)) for k, v in output_options(options).items()))
 
 
-def shared_digest(root: Path, dirs: list[Path], logo: str | None) -> str:
-    """Every shared input file at once: workbook.yml, content/, templates, the logo, the tool."""
+# The shared digest the no-op check just made (its inputs, the digest), for the build that
+# follows it in this process: the files are hashed once per build, not twice.
+_checked: list[tuple[tuple[Path, tuple[Path, ...], str | None], str]] = []
+
+
+def shared_digest(root: Path, dirs: list[Path], logo: str | None, *, reuse: bool = False) -> str:
+    """Every shared input file at once: workbook.yml, content/, releases/, translations/,
+    templates, the logo, the tool.
+
+    ``reuse``: the no-op check has just hashed these very files (it runs before the
+    project is read, so the digest never describes newer files than the build read).
+    """
+    key = (root, tuple(dirs), logo)
+    if reuse and _checked and _checked[0][0] == key:
+        return _checked.pop()[1]
+    _checked.clear()
     files = [("workbook.yml", root / "workbook.yml")]
     files += [(f"content/{n}", p) for n, p in files_under(root / "content")]
+    files += [(f"releases/{n}", p) for n, p in files_under(root / "releases")]
+    files += [(f"translations/{n}", p) for n, p in files_under(root / "translations")]
     for i, folder in enumerate(dirs):
         files += [(f"templates{i}/{n}", p) for n, p in files_under(folder)]
     if logo:
         files.append(("logo", root / logo))
     return digest(tool_digest(), tree_digest(files))
+
+
+DESK_PASSPHRASE = "WORKBOOK_DESK_PASSPHRASE"
 
 
 def secret_fingerprint(options: BuildOptions) -> str:
@@ -121,6 +189,16 @@ def secret_fingerprint(options: BuildOptions) -> str:
             material += b"\0" + options.passphrase_file.expanduser().read_bytes()
         except OSError:
             material += b"\0missing"
+    return keyed(material)
+
+
+def desk_secret() -> str:
+    """A keyed fingerprint of the desk's own passphrase (``WORKBOOK_DESK_PASSPHRASE``)."""
+    return keyed(os.environ.get(DESK_PASSPHRASE, "").strip().encode("utf-8"))
+
+
+def keyed(material: bytes) -> str:
+    """``material`` fingerprinted with the per-user secret ("" for nothing)."""
     if not material:
         return ""
     home = private_folder(user_cache_home())
@@ -197,7 +275,13 @@ def all_unchanged(root: Path, options: BuildOptions) -> list[str] | None:
         out = root / (coach if options.edition == "coach" else output)
     cache = Cache(root, out, options.edition)
     shared, index = cache.read_index()
-    if not shared or shared != shared_digest(root, template_dirs(root), logo):
+    _checked.clear()
+    if not shared:
+        return None
+    dirs = template_dirs(root)
+    now = shared_digest(root, dirs, logo)
+    _checked.append(((root, tuple(dirs), logo), now))
+    if shared != now:
         return None
     folder = root / "clients"
     files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yml", ".yaml"))
@@ -214,6 +298,12 @@ def all_unchanged(root: Path, options: BuildOptions) -> list[str] | None:
         quick = quick_digest(shared, key, day, root, cid, stems[cid], secret)
         entry = index[cid]
         if not entry_matches(cache.out / str(entry.get("folder", cid)), entry, quick):
+            return None
+    if options.edition == "coach":  # the desk reads every client: is it current too?
+        quicks = {c: quick_digest(shared, key, day, root, c, p, "") for c, p in stems.items()}
+        if not desk_record.unchanged(
+            cache, cache.out, desk_record.desk_quick(shared, quicks, options.coach, desk_secret())
+        ):
             return None
     return ids
 

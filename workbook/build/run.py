@@ -18,8 +18,9 @@ from typing import Any
 from workbook.build import prune as prune_mod
 from workbook.build import quick
 from workbook.build import writer as writer_mod
+from workbook.build.batch import Batch, ClientResult
 from workbook.build.cache import Cache
-from workbook.build.client import Batch, ClientResult
+from workbook.build.client import UNRELEASED
 from workbook.build.executor import Executor, LocalExecutor
 from workbook.build.options import BuildOptions, BuildReport
 from workbook.build.sealing import Sealing
@@ -27,6 +28,7 @@ from workbook.check.shared import check_shared
 from workbook.errors import Findings, Problem, SourceLocation, UsageProblem, WorkbookError
 from workbook.load.environ import build_date
 from workbook.load.project import Project, load_project
+from workbook.load.releases import behind_notice
 from workbook.render.bytecode import bytecode_cache
 from workbook.render.context import RenderContext
 
@@ -60,13 +62,16 @@ def run(
     """
     started = time.perf_counter()
     report = BuildReport()
+    if write and (notice := behind_notice(root)) is not None:
+        report.notes.append(notice)
     if write and not options.prune and not noop_checked:
         unchanged = quick.all_unchanged(root, options)
         if unchanged is not None:
             report.unchanged = unchanged
             report.seconds = time.perf_counter() - started
             return report
-    gathered = gather(root, options, write)
+    # the check above (or the caller's) has just hashed the shared files: reuse that digest
+    gathered = gather(root, options, write, checked=write and not options.prune)
     report.out = gathered.out
     findings = check(gathered, write)
     report.add(findings.everything)
@@ -75,9 +80,13 @@ def run(
     executor = executor or LocalExecutor(options.jobs, pack_progress)
     fresh: dict[str, ClientResult] = {}
 
+    unreleased: list[str] = []
+
     def done(result: ClientResult) -> None:
         report.add(result.problems)
-        report.notes += result.notes
+        if UNRELEASED in result.notes:
+            unreleased.append(result.cid)
+        report.notes += [n for n in result.notes if n != UNRELEASED]
         if result.status in ("built", "unchanged"):
             fresh[result.cid] = result
             (report.built if result.status == "built" else report.unchanged).append(result.cid)
@@ -89,17 +98,22 @@ def run(
             progress(result)
 
     executor.run(batch, todo, done)
+    report.workers = getattr(executor, "workers", 0)
+    if unreleased:
+        _unreleased(options, sorted(unreleased), report)
     for names in (report.built, report.unchanged, report.failed):
         names.sort()
     if write:
         record(gathered, findings, batch, fresh, report)
+        if options.edition == "coach" and findings.shared_clean():
+            _desk(gathered, batch, report)
     if not options.clients:
         report.add(findings.all())
     report.seconds = time.perf_counter() - started
     return report
 
 
-def gather(root: Path, options: BuildOptions, write: bool) -> Gathered:
+def gather(root: Path, options: BuildOptions, write: bool, *, checked: bool = False) -> Gathered:
     """Read every shared input; decide where the output goes, refusing unsafe places."""
     project = load_project(root, clients=False)
     out = output_root(project, options)
@@ -121,7 +135,8 @@ def gather(root: Path, options: BuildOptions, write: bool) -> Gathered:
             )
     if options.stage and not any(p.stage(options.stage) for p in project.programmes.values()):
         raise UsageProblem(f"--stage: no programme has a stage '{options.stage}'")
-    shared = quick.shared_digest(project.root, project.template_dirs, project.settings.firm.logo)
+    logo = project.settings.firm.logo
+    shared = quick.shared_digest(project.root, project.template_dirs, logo, reuse=checked)
     return Gathered(project, out, cache, shared)
 
 
@@ -246,6 +261,38 @@ def record(
                 )
             ]
         )
+
+
+def _unreleased(options: BuildOptions, clients: list[str], report: BuildReport) -> None:
+    """``--stage`` of a stage some clients have not reached: never a silent "built"."""
+    names = ", ".join(clients)
+    if not report.built and not report.unchanged and not report.failed:
+        raise UsageProblem(
+            f"--stage {options.stage}: the stage is not released yet for {names} — "
+            "build it with --edition coach to read it ahead, or move engagement.stage on"
+        )
+    report.notes.append(
+        f"--stage {options.stage}: not released yet for {names}, so not built for them "
+        "(--edition coach builds it ahead)"
+    )
+
+
+def _desk(gathered: Gathered, batch: Batch, report: BuildReport) -> None:
+    """The coach's desk and calendar, beside the coach editions (never in ``output``)."""
+    from workbook.build.desk import build_desk  # renders: only for the coach edition
+
+    try:
+        report.notes += build_desk(
+            gathered.project,
+            gathered.cache,
+            gathered.out,
+            shared=gathered.shared,
+            options=batch.options,
+            today=batch.today,
+            failed=set(report.failed),
+        )
+    except WorkbookError as exc:
+        report.add(exc.problems or [Problem(SourceLocation(gathered.out), exc.format_message())])
 
 
 def output_root(project: Project, options: BuildOptions) -> Path:

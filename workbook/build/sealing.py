@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 
 from workbook.build.cache import ClientRecord, SealRecord
+from workbook.errors import UsageProblem
 from workbook.load.userdirs import private_folder, user_cache_home, user_key
 from workbook.models import Client, Settings
 from workbook.outputs import crypto
@@ -81,13 +82,15 @@ class Sealing:
             shell,
             self.settings.language,
             self.keep_clear,
+            project=self.project,
         )
         if previous is not None and not same:  # derive once: is it still the same passphrase?
             same = site.check() == previous.check
             if not same:
                 site = SiteSeal(
-                    passphrase, os.urandom(crypto.SALT_BYTES), shell, site.lang, self.keep_clear
-                )
+                    passphrase, os.urandom(crypto.SALT_BYTES), shell, site.lang, self.keep_clear,
+                    project=self.project,
+                )  # fmt: skip
         folder = client.id
         if self.opaque:
             folder = (
@@ -96,6 +99,60 @@ class Sealing:
                 else crypto.folder_name(passphrase, self.settings.firm.id, client.id)
             )
         return ClientSeal(site, folder, fingerprint, same, previous), notes
+
+    def for_task(self, cid: str, *, send: bool) -> tuple[TaskSealing, list[str]]:
+        """What a cluster worker needs to seal one client: that client's passphrase alone.
+
+        ``send``: look the passphrase up now (a new one is made and saved here,
+        never on a worker); else the worker asks for it if the client needs one.
+        """
+        passphrase, fingerprint, notes = None, "", []
+        if send:
+            found = self.passphrases()
+            passphrase = found.get(cid)
+            notes = list(found.created)
+            found.created.clear()
+            fingerprint = self.fingerprint(passphrase)
+        task = TaskSealing(
+            self.settings,
+            self.project,
+            self.out,
+            self.forced,
+            None,
+            self.opaque,
+            self.keep_clear,
+            client=cid,
+            passphrase=passphrase,
+            known_fingerprint=fingerprint,
+        )
+        return task, notes
+
+
+class PassphraseNeeded(UsageProblem):
+    """A cluster worker found that its client is encrypted and was sent no passphrase."""
+
+
+@dataclass
+class TaskSealing(Sealing):
+    """One client's share of the build's encryption, sent with that client's task only.
+
+    It holds no passphrase file and no per-user key: the passphrase and its
+    keyed fingerprint were looked up by the main process.
+    """
+
+    client: str = ""
+    passphrase: str | None = field(default=None, repr=False)
+    known_fingerprint: str = ""
+
+    def passphrases(self) -> crypto.Passphrases:
+        if self.passphrase is None:
+            raise PassphraseNeeded(f"{self.client}: encrypted, and no passphrase was sent")
+        return crypto.Passphrases(
+            per_client={self.client: self.passphrase}, warned={self.client, "*"}
+        )
+
+    def fingerprint(self, passphrase: str) -> str:
+        return self.known_fingerprint
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import jinja2
 
+from workbook.check.variants import variant_problems
 from workbook.errors import Findings, Problem
 from workbook.load.project import Project
 from workbook.render import templating
@@ -18,6 +19,7 @@ PAGE_TEMPLATES = (
     "home.html",
     "stage.html",
     "exercise.html",
+    "earlier.html",
     "progress.html",
     "pack.html",
     "locked.html",
@@ -29,6 +31,9 @@ def check_shared(project: Project, ctx: RenderContext) -> Findings:
     exercises: dict[str, tuple[Problem, ...]] = {}
     for eid, exercise in sorted(project.exercises.items()):
         found = ctx.personaliser.static_problems(exercise)
+        for _, variant in sorted(exercise.variants.items()):  # each in its own file
+            found += ctx.personaliser.static_problems(variant)
+            found += variant_problems(exercise, variant)
         if found:
             exercises[eid] = tuple(found)
     layouts: list[Problem] = []
@@ -47,6 +52,7 @@ def blockers(
     found = list(findings.everything) + list(findings.clients.get(cid, ()))
     if programme is not None:
         found += findings.programmes.get(programme, ())
-        for eid in exercises:
+        # a release's problems, its exercises' included, are kept under "<programme>@<name>"
+        for eid in exercises if "@" not in programme else ():
             found += findings.exercises.get(eid, ())
     return list(dict.fromkeys(found))

@@ -30,6 +30,12 @@ def run_build(root: Path, options: BuildOptions, verbosity: Verbosity) -> BuildR
     """The build itself, its progress shown as ``-q``/``-v`` ask."""
     from workbook.build.run import run
 
+    executor = None
+    if options.scheduler:  # reached, and its workers checked, before anything is written
+        from workbook.build.cluster import DaskExecutor
+
+        executor = DaskExecutor(options.scheduler)
+        executor.connect()
     lines = pack_line if verbosity == Verbosity.VERBOSE else None
     bar = Progress(len(options.clients) or client_count(root), verbosity=verbosity)
     try:
@@ -38,11 +44,14 @@ def run_build(root: Path, options: BuildOptions, verbosity: Verbosity) -> BuildR
             options,
             write=True,
             progress=bar,
+            executor=executor,
             noop_checked=not options.prune,
             pack_progress=lines,
         )
     finally:
         bar.close()
+        if executor is not None:
+            executor.close()
 
 
 def output_folder(root: Path, out: Path | None, edition: str) -> Path:

@@ -14,76 +14,28 @@ answer to a question when someone is at the terminal; otherwise it refuses.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from workbook.commands.profile_text import profile_text
 from workbook.errors import Problem, SourceLocation, UsageProblem, WorkbookError
-from workbook.ids import ID_FIX, fold, id_problem
+from workbook.ids import ID_FIX, id_problem, name_id
 from workbook.load import defaults
+from workbook.load.language import LANGUAGE_TAG, suggest_tag
 from workbook.load.project import load_programme, load_settings
+from workbook.load.releases import PROGRAMME_FILE, latest_release
 from workbook.load.schema import (
     KINDS,
-    PROFILE,
-    Bool,
-    Date,
-    FreeForm,
-    Id,
-    ListOf,
-    Obj,
-    Spec,
     json_schema,
 )
 from workbook.models import Person
 
 STARTER = Path(__file__).resolve().parent.parent / "starter"
 SCHEMA_DIR = Path(".workbook")
-SCHEMA_FILE = SCHEMA_DIR / "profile.schema.json"
 DEFAULT_FIRM = "Your Coaching Firm"
-
-# Example values and notes for a profile's keys (dotted paths; "[]" marks a list's item).
-EXAMPLES: dict[str, Any] = {
-    "pronouns": "she/her",
-    "role": "Director of Operations",
-    "organisation": "Northwind Health",
-    "coach.email": "coach@example.org",
-    "sponsor.name": "Sam Okafor",
-    "sponsor.role": "Chief Operating Officer",
-    "engagement.sessions[].focus": "Coaching agreement",
-    "about.strengths": ["Strategic thinking", "Calm under pressure"],
-    "about.leadership_experience": "Led a 40-person team for three years",
-    "about.influences": ["My first manager"],
-    "about.learning_preferences": ["discussion", "practice"],
-    "about.feedback_preference": "Direct, in writing, soon after the event",
-    "goals[].id": "delegate",
-    "goals[].title": "Delegate operational decisions to team leads",
-    "goals[].measures": ["Team leads run the weekly review by March"],
-    "goals[].milestones[].title": "Hand over the weekly review",
-    "custom": {"cohort": "Autumn 2026"},
-    "language": "en-GB",
-}
-NOTES: dict[str, str] = {
-    "name": "required",
-    "pronouns": "e.g. she/her, he/him, they/them",
-    "coach": "required",
-    "coach.name": "required: the coach's full name",
-    "sponsor": "the manager or HR partner sponsoring the coaching",
-    "engagement.start": "the date the coaching began",
-    "engagement.sessions": "sessions go into the client's calendar file",
-    "engagement.sessions[].date": "a date, or a date and time in your local time",
-    "about": "the intake: what the client tells you at the start",
-    "about.learning_preferences": "e.g. reading, discussion, practice, observation, reflection",
-    "goals": "one entry per goal; the id names it for good",
-    "goals[].milestones[].due": "shown on the progress page and in the calendar",
-    "goals[].milestones[].done": "true once reached",
-    "encrypt": "true: this client's site opens with a passphrase",
-}
 
 
 # ---- workbook init ----------------------------------------------------------------------------
@@ -101,14 +53,33 @@ def _coach_lines(coach: str | None) -> str:
     return f"coach:\n  name: {name}\n  # email: coach@example.org"
 
 
-def init_files(firm_name: str, coach: str | None = None) -> dict[str, Path | str]:
+# The example clients written in a language of their own (by primary subtag); a firm in
+# any other language starts with the English one.
+EXAMPLES = {"fr": ("example-client.fr.yml", "elodie-marchand.yml")}
+
+
+def language_of(given: str) -> str:
+    """``--language``: a BCP 47 tag (``fr``, ``fr-CA``), or a problem saying what was meant."""
+    if LANGUAGE_TAG.fullmatch(given):
+        return given
+    near = suggest_tag(given)
+    raise UsageProblem(
+        f"--language: '{given}' is not a language tag — "
+        + (f"did you mean '{near}'?" if near else "write a BCP 47 tag such as en, fr or fr-CA")
+    )
+
+
+def init_files(
+    firm_name: str, coach: str | None = None, language: str = "en"
+) -> dict[str, Path | str]:
     """What ``workbook init`` writes: relative path → a file to copy, or text to write."""
-    firm_id = fold(firm_name) or "my-firm"
+    firm_id = name_id(firm_name, limit=48) or "my-firm"
     settings = (
         _starter_text("workbook.yml")
         .replace("{firm_id}", firm_id)
         .replace("{firm_name}", json.dumps(firm_name, ensure_ascii=False))
         .replace("{coach}", _coach_lines(coach))
+        .replace("{language}", language_of(language))
     )
     files: dict[str, Path | str] = {
         "workbook.yml": settings,
@@ -118,15 +89,21 @@ def init_files(firm_name: str, coach: str | None = None) -> dict[str, Path | str
         for path in sorted(base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 files[f"{folder}/{path.relative_to(base).as_posix()}"] = path
-    example = defaults.example_client()
-    files[f"clients/{example.name}"] = example
+    own = EXAMPLES.get(language.split("-")[0].lower())
+    if own is not None:
+        files[f"clients/{own[1]}"] = STARTER / own[0]
+    else:
+        example = defaults.example_client()
+        files[f"clients/{example.name}"] = example
     files.update(schema_files())
     return files
 
 
-def init(folder: Path, firm_name: str = DEFAULT_FIRM, coach: str | None = None) -> list[str]:
+def init(
+    folder: Path, firm_name: str = DEFAULT_FIRM, coach: str | None = None, language: str = "en"
+) -> list[str]:
     """Scaffold a firm project in ``folder``; refuses if any file it would write exists."""
-    files = init_files(firm_name, coach)
+    files = init_files(firm_name, coach, language)
     taken = sorted(
         {
             rel.split("/")[0]
@@ -166,127 +143,6 @@ def schema_files() -> dict[str, str]:
 # ---- workbook new client ----------------------------------------------------------------------
 
 
-def _scalar(value: Any) -> str:
-    """One YAML value, quoted only when YAML would misread it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        flow = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
-        return flow.strip()
-    text = str(value)
-    dumped = yaml.safe_dump(text, allow_unicode=True, width=1000).strip()
-    return dumped.removesuffix("...").strip()
-
-
-def _example(path: str, spec: Spec, today: dt.date, examples: dict[str, Any]) -> Any:
-    """The example value of a key: a written one, else one of the right type."""
-    if path in examples:
-        return examples[path]
-    if isinstance(spec, Date):
-        if spec.times:  # a session: a week on, at half past nine
-            return dt.datetime.combine(today + dt.timedelta(days=7), dt.time(9, 30))
-        return today + dt.timedelta(days=91) if "milestones" in path else today
-    if isinstance(spec, Bool):
-        return False
-    if isinstance(spec, ListOf):
-        return []
-    if isinstance(spec, Id):
-        return "an-id"
-    return "…"
-
-
-class _Writer:
-    """Emits the profile's lines; a line is commented unless its key is given a value."""
-
-    def __init__(
-        self, given: dict[str, Any], examples: dict[str, Any], today: dt.date, commented: bool
-    ) -> None:
-        self.given, self.examples, self.today, self.commented = given, examples, today, commented
-        self.lines: list[str] = []
-
-    def live(self, path: str) -> bool:
-        """A key is written live when it, or a key inside it, is given."""
-        return any(g == path or g.startswith(path + ".") for g in self.given)
-
-    def emit(self, indent: str, text: str, note: str, cut: int | None) -> None:
-        line = indent + text
-        if cut is not None and self.commented:
-            line = line[:cut] + "# " + line[cut:]
-        if note:
-            line = f"{line.rstrip():<44}# {note}" if len(line) < 44 else f"{line}  # {note}"
-        self.lines.append(line)
-
-    def obj(self, spec: Obj, path: str, indent: str, cut: int | None, first: str = "") -> None:
-        for i, (key, child) in enumerate(spec.fields.items()):
-            full = f"{path}.{key}" if path else key
-            lead = first if i == 0 and first else indent
-            here = cut if cut is not None or self.live(full) else len(lead)
-            self.value(key, child, full, lead, indent, here)
-
-    def value(
-        self, key: str, spec: Spec, full: str, lead: str, indent: str, cut: int | None
-    ) -> None:
-        note = NOTES.get(full) or spec.description
-        inner = indent + "  "
-        if isinstance(spec, Obj):
-            self.emit(lead, f"{key}:", note, cut)
-            self.obj(spec, full, inner, cut)
-        elif isinstance(spec, ListOf) and isinstance(spec.item, Obj):
-            self.emit(lead, f"{key}:", note, cut)
-            self.obj(spec.item, full + "[]", inner + "  ", cut, first=inner + "- ")
-        elif isinstance(spec, FreeForm):
-            self.emit(lead, f"{key}:", note, cut)
-            for name, value in self.examples.get(full, {}).items():
-                self.emit(inner, f"{name}: {_scalar(value)}", "", cut)
-        else:
-            if full in self.given:
-                value = self.given[full]
-            else:
-                value = _example(full, spec, self.today, self.examples)
-            self.emit(
-                lead, f"{key}: {_scalar(value)}" if value is not None else f"{key}:", note, cut
-            )
-
-
-def profile_text(
-    name: str,
-    coach: str | None,
-    *,
-    coach_email: str | None = None,
-    programme: str | None = None,
-    stage: str | None = None,
-    today: dt.date | None = None,
-    commented: bool = True,
-) -> str:
-    """A new client's profile: name and coach given, every other key there but commented.
-
-    With ``commented=False`` every example is live: tests use that to check
-    that the examples are a valid profile and that no schema key is missing.
-    """
-    today = today or dt.date.today()
-    first = (name.split() or [name])[0]
-    given: dict[str, Any] = {"name": name, "coach.name": coach}
-    if coach_email:
-        given["coach.email"] = coach_email
-    extra = {"preferred_name": first, "programme": programme, "engagement.stage": stage}
-    examples = {**EXAMPLES, **{k: v for k, v in extra.items() if v}}
-    out = _Writer(given, examples, today, commented)
-    out.obj(PROFILE, "", "", None)
-    header = [
-        f"# yaml-language-server: $schema=../{SCHEMA_FILE.as_posix()}",
-        f"# Client profile: {name}. Confidential: only {first}'s own workbook",
-        "# (and its coach edition) is built from it.",
-        "# Only name and coach are required. To use any other key, remove the '# ' in front of",
-        "# it and of the lines indented below it. `workbook check` points out any mistake.",
-        "",
-    ]
-    return "\n".join(header + out.lines) + "\n"
-
-
 @dataclass(frozen=True)
 class NewClient:
     """A profile ``new client`` wrote, and where its coach came from."""
@@ -314,19 +170,24 @@ def new_client(
             "run this in your project folder, or start one with workbook init"
         )
     name = " ".join(name.split())
-    cid = cid or fold(name, limit=64)
+    cid = cid or name_id(name)
     target = _free_profile(root, name, cid)
     settings, problems = load_settings(root)
     person, source = _coach_for(name, coach, settings.coach, problems, root, ask)
     pid = settings.programme
     path = root / "content" / "programmes" / f"{pid}.yml"
+    ref = pid
+    latest = latest_release(root, pid)
+    if latest is not None:  # a new engagement starts on the programme as last released
+        ref, path = f"{pid}@{latest.name}", latest / PROGRAMME_FILE
     programme = load_programme(pid, path)[0] if path.is_file() else None
     text = profile_text(
         name,
         person.name,
         coach_email=person.email,
-        programme=pid,
+        programme=ref,
         stage=programme.stages[0].id if programme else None,
+        pinned=latest is not None,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
@@ -345,8 +206,10 @@ def _free_profile(root: Path, name: str, cid: str) -> Path:
             [
                 Problem(
                     SourceLocation(root / "clients"),
-                    f"cannot make a client id from '{name}'",
-                    "give one with --id, e.g. --id li-wei (" + ID_FIX + ")",
+                    f"cannot make a client id from '{name}': it has no letters or digits "
+                    "that spell one",
+                    "give one with --id, e.g. --id li-wei (" + ID_FIX + "), "
+                    "or write the name in Latin letters",
                 )
             ],
             root,

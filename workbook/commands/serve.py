@@ -40,12 +40,12 @@ from workbook.commands.preview_folder import (
     remove_leftovers,
     stop_on_signals,
 )
+from workbook.commands.watch import Watcher
 from workbook.errors import errors
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names a request may give
 PREFIX = "/__workbook__/"
-DEBOUNCE = 0.15
 RELOAD_JS = b"""(function () {
   var seen = null;
   function poll() {
@@ -62,6 +62,7 @@ RELOAD_JS = b"""(function () {
 })();
 """
 SCRIPT_TAG = b'<script src="/__workbook__/reload.js" defer></script>'
+NOT_CLIENTS = ("curriculum", "assets")  # folders of the preview that are not a client's'
 
 
 class Preview:
@@ -75,11 +76,14 @@ class Preview:
         edition: str = "client",
         today: dt.date | None = None,
         echo: Callable[[str], None] | None = None,
+        packs: bool = True,
     ) -> None:
         self.root = root.resolve()
         self.clients = clients
         self.edition = edition
         self.today = today
+        self.packs = packs
+        self.shared = ""  # the shared content the preview's curriculum was built from
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
         remove_leftovers()
         self.out = make_folder()
@@ -98,7 +102,7 @@ class Preview:
             options = BuildOptions(
                 clients=self.clients,
                 edition=self.edition,
-                pdf=False,
+                pdf=self.packs,
                 jobs=1,
                 out=self.out,
                 today=self.today,
@@ -107,6 +111,8 @@ class Preview:
             problems = [p.format(self.root) for p in errors(report.problems)]
             warnings = [p.format(self.root) for p in report.problems if not p.is_error]
             built = report.built
+            if not problems:
+                warnings += self._curriculum()
         except Exception as exc:  # a preview survives anything; show it and carry on
             message = getattr(exc, "format_message", None)
             problems = [message() if message else "".join(traceback.format_exception(exc))]
@@ -122,6 +128,26 @@ class Preview:
             self.echo(f"rebuilt {', '.join(built)} in {seconds:.2f} s")
         elif not problems:
             self.echo(f"up to date ({seconds:.2f} s)")
+
+    def _curriculum(self) -> list[str]:
+        """The curriculum, as published, under ``/curriculum/`` (when shared content moved).
+
+        Its problems are said in the terminal; they never hide the clients' pages.
+        """
+        from workbook.build import curriculum, quick
+        from workbook.errors import WorkbookError
+
+        light = quick.light_settings(self.root)
+        logo = light[2] if light else None
+        shared = quick.shared_digest(self.root, quick.template_dirs(self.root), logo)
+        if shared == self.shared:
+            return []
+        self.shared = shared
+        try:
+            curriculum.build(self.root, self.today, echo=lambda line: None, dest=self.out)
+        except WorkbookError as exc:
+            return [f"the curriculum could not be previewed: {exc.format_message()}"]
+        return []
 
     def status(self) -> dict[str, Any]:
         with self.lock:
@@ -230,8 +256,16 @@ class Handler(SimpleHTTPRequestHandler):
 
     def _index(self) -> None:
         clients = sorted(
-            p.name for p in self.preview.out.iterdir() if p.is_dir() and not p.name.startswith(".")
+            p.name
+            for p in self.preview.out.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and p.name not in NOT_CLIENTS
         )
+        desk = self.preview.out / "index.html"
+        if desk.is_file() and not self.preview.status()["problems"]:  # the coach's desk
+            self.send_response(302)
+            self.send_header("Location", "/index.html")
+            self.end_headers()
+            return
         if len(clients) == 1 and not self.preview.status()["problems"]:
             self.send_response(302)
             self.send_header("Location", f"/{clients[0]}/index.html")
@@ -242,6 +276,8 @@ class Handler(SimpleHTTPRequestHandler):
             self._send(500, "text/html; charset=utf-8", error_page(problems))
             return
         links = "".join(f'<li><a href="/{c}/index.html">{html.escape(c)}</a></li>' for c in clients)
+        if (self.preview.out / "curriculum" / "index.html").is_file():
+            links += '<li><a href="/curriculum/index.html">The curriculum</a></li>'
         body = (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>Workbook preview</title></head><body><h1>Clients</h1><ul>{links}</ul>"
@@ -256,66 +292,6 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
-
-
-class Watcher:
-    """Calls ``changed`` (debounced, on one thread) when a file under the project changes."""
-
-    def __init__(self, root: Path, ignore: list[Path], changed: Callable[[], None]) -> None:
-        self.root = root
-        self.ignore = [p.resolve() for p in ignore]
-        self.changed = changed
-        self.dirty = threading.Event()
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="workbook-rebuild", daemon=True)
-        self.observer: Any = None
-
-    def relevant(self, path: str) -> bool:
-        p = Path(path).resolve()
-        try:
-            parts = p.relative_to(self.root).parts
-        except ValueError:
-            return False
-        if any(part.startswith(".") or part == "__pycache__" for part in parts):
-            return False
-        if p.name.endswith(("~", ".swp", ".swx", ".tmp")):
-            return False
-        return not any(p.is_relative_to(i) for i in self.ignore)
-
-    def start(self) -> None:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
-        from watchdog.observers import Observer
-
-        watcher = self
-
-        class OnChange(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.event_type in ("opened", "closed_no_write"):
-                    return
-                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-                if any(p and watcher.relevant(str(p)) for p in paths):
-                    watcher.dirty.set()
-
-        self.observer = Observer()
-        self.observer.schedule(OnChange(), str(self.root), recursive=True)
-        self.observer.start()
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while not self.stopping.is_set():
-            if not self.dirty.wait(0.2):
-                continue
-            time.sleep(DEBOUNCE)  # let an editor finish writing (and a burst of saves settle)
-            self.dirty.clear()
-            self.changed()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.observer is not None:
-            self.observer.stop()
-            self.observer.join(timeout=5)
-        if self.thread.is_alive():
-            self.thread.join(timeout=5)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -376,10 +352,11 @@ def serve(
     edition: str = "client",
     today: dt.date | None = None,
     echo: Callable[[str], None] | None = None,
+    packs: bool = True,
 ) -> None:
     """Run the preview until Ctrl+C, SIGTERM or SIGHUP; the temporary folder goes with it."""
     with stop_on_signals():
-        preview = Preview(root, clients, edition=edition, today=today, echo=echo)
+        preview = Preview(root, clients, edition=edition, today=today, echo=echo, packs=packs)
         try:
             server = Server(preview, port)
         except BaseException as exc:

@@ -116,13 +116,17 @@ def pack_line(text: str) -> None:
     click.echo(text, err=True)
 
 
-def summary(built: int, unchanged: int, failed: int, seconds: float) -> str:
-    """The last line of a build: what was built, skipped as unchanged, failed, and how long."""
+def summary(built: int, unchanged: int, failed: int, seconds: float, workers: int = 0) -> str:
+    """The last line of a build: what was built, skipped as unchanged, failed, and how long
+    (and on how many cluster workers, when it ran on a cluster)."""
     clients = built + unchanged + failed
     noun = "client" if clients == 1 else "clients"
+    where = ""
+    if workers:
+        where = f" on {workers} cluster worker{'' if workers == 1 else 's'}"
     return (
         f"{clients} {noun}: {built} built, {unchanged} unchanged, {failed} failed "
-        f"in {seconds:.1f} s"
+        f"in {seconds:.1f} s{where}"
     )
 
 
@@ -131,6 +135,8 @@ def where_built(root: Path, out: Path, clients: list[str]) -> str | None:
     if not clients or not out.is_dir():
         return None
     shown = _shown(root, out)
+    if len(clients) > 1 and (out / "index.html").is_file():  # the coach's desk
+        return f"Built in {shown}/ — open {shown}/index.html, the coach's desk"
     homes = [c for c in clients if (out / c / "index.html").is_file()]
     if homes:
         return f"Built in {shown}/ — open {shown}/{homes[0]}/index.html"

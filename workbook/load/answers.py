@@ -123,9 +123,19 @@ def parse_json(raw: bytes, path: Path) -> tuple[Any, list[Problem]]:
 
 def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
     """The raw bytes of an answers file, refusing anything over the 5 MB limit or not a file."""
+    return read_limited(
+        path, MAX_FILE_BYTES, "the answers file is larger than 5 MB", "answers files are small"
+    )
+
+
+def read_limited(
+    path: Path, limit: int, too_big: str, fix: str
+) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes for import, or the located reason it cannot be read: missing, not a
+    regular file, unreadable, or over ``limit`` bytes (``too_big`` and ``fix`` say so)."""
     where = SourceLocation(path)
     try:
-        raw = read_regular(path, MAX_FILE_BYTES)
+        raw = read_regular(path, limit)
     except FileNotFoundError:
         return None, [Problem(where, "no such file", "check the file name")]
     except NotRegular as exc:
@@ -133,9 +143,7 @@ def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(where, f"cannot read the file ({exc.strerror or exc})")]
     if raw is None:
-        return None, [
-            Problem(where, "the answers file is larger than 5 MB", "answers files are small")
-        ]
+        return None, [Problem(where, too_big, fix)]
     return raw, []
 
 

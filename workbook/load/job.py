@@ -36,6 +36,14 @@ class ClientJob:
     edition: str = "client"
     today: dt.date = field(default_factory=dt.date.today)
     only_stage: str | None = None
+    # exercises holding this client's answers that their programme no longer has: shown,
+    # read-only, as "Earlier work" (nothing a client wrote disappears from their workbook)
+    earlier: dict[str, Exercise] = field(default_factory=dict)
+    # answered fields gone from an exercise that stays: exercise id → the answer keys, and
+    # the exercise as it was when they were answered (absent when no copy has them)
+    earlier_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    earlier_copies: dict[str, Exercise] = field(default_factory=dict)
+    latest_release: str | None = None  # the newest release of the client's programme
 
     @cached_property
     def stages(self) -> tuple[StageView, ...]:
@@ -54,13 +62,24 @@ class ClientJob:
 
     @cached_property
     def released(self) -> tuple[StageView, ...]:
-        """The stages this build writes: released ones (only ``--stage``'s with it)."""
-        return tuple(
-            v
-            for v in self.stages
-            if v.released and (self.only_stage is None or v.stage.id == self.only_stage)
-        )
+        """The stages this build writes: released ones (only ``--stage``'s with it).
+
+        The coach edition builds ``--stage`` even before the stage is released, so
+        the coach can read it ahead of the client.
+        """
+        if self.only_stage is not None:
+            ahead = self.edition == "coach"
+            return tuple(
+                v for v in self.stages if v.stage.id == self.only_stage and (v.released or ahead)
+            )
+        return tuple(v for v in self.stages if v.released)
+
+    @property
+    def stage_unreleased(self) -> bool:
+        """``--stage`` names a stage of this programme the client has not reached yet."""
+        return any(v.stage.id == self.only_stage and not v.released for v in self.stages)
 
     def stage_of(self, exercise: str) -> StageView:
-        """The stage an exercise belongs to (an exercise appears once in a programme)."""
-        return next(v for v in self.stages if exercise in v.stage.exercises)
+        """The stage an exercise belongs to (an exercise appears once in a programme); earlier
+        work, in no stage now, is read in the first."""
+        return next((v for v in self.stages if exercise in v.stage.exercises), self.stages[0])

@@ -31,6 +31,7 @@ class Kind:
     lookalikes: tuple[str, ...]  # lower-cased suffixes that mean the same thing
     recursive: bool
     reserved: bool  # whether the reserved names are refused as ids
+    variants: bool = False  # ``<id>.<lang>.md`` is a language variant, read by load/variants.py
 
 
 PROFILES = Kind("client", "profiles", (".yml", ".yaml"), (".yml", ".yaml"), False, True)
@@ -40,6 +41,7 @@ EXERCISES = Kind(
     "exercises",
     (".md",),
     (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext"),
+    True,
     True,
     True,
 )
@@ -56,19 +58,10 @@ def id_files(folder: Path, kind: Kind) -> tuple[dict[str, Path], list[Problem]]:
     if not folder.is_dir():
         return {}, problems
     for path in _entries(folder, kind.recursive):
-        if path.suffix not in kind.suffixes:
+        if path.suffix not in kind.suffixes or (kind.variants and "." in path.stem):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-            problems.append(
-                Problem(
-                    SourceLocation(path),
-                    "this file links outside the project",
-                    "copy the file into the project instead",
-                )
-            )
-            continue
-        if what := not_regular(path):
-            problems.append(not_regular_problem(path, what))
+        if problem := refused(path, folder):
+            problems.append(problem)
             continue
         found.setdefault(path.stem.lower(), []).append(path)
     ids: dict[str, Path] = {}
@@ -91,6 +84,19 @@ def id_files(folder: Path, kind: Kind) -> tuple[dict[str, Path], list[Problem]]:
             continue
         ids[path.stem] = path
     return ids, problems
+
+
+def refused(path: Path, folder: Path) -> Problem | None:
+    """Why a file found by name is not read: it links outside the project, or is no file."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        return Problem(
+            SourceLocation(path),
+            "this file links outside the project",
+            "copy the file into the project instead",
+        )
+    if what := not_regular(path):
+        return not_regular_problem(path, what)
+    return None
 
 
 def _name_problem(path: Path, kind: Kind) -> Problem | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook.errors import Problem, SourceLocation
+from workbook.load.catalogs import language_problem
+from workbook.load.releases import split_ref
 from workbook.load.schema import PROFILE, Ctx
 from workbook.load.sources import YList, YMap, load_yaml_file
 from workbook.models import Client, Engagement, Person, Programme, Settings
@@ -39,6 +41,10 @@ def load_client(
     if clean is None:
         return None, problems
     problems += _duplicate_goals(data, path)
+    if clean["language"] and (
+        unserved := language_problem(clean["language"], root, path, data["language"])
+    ):
+        problems.append(unserved)
     pid = clean["programme"] or settings.programme
     engagement = clean["engagement"] or {"start": None, "stage": None, "sessions": ()}
     stage = engagement["stage"]
@@ -67,6 +73,7 @@ def load_client(
         custom=clean["custom"],
         language=clean["language"],
         encrypt=clean["encrypt"],
+        coach_notes=clean["coach_notes"],
     ), []
 
 
@@ -108,22 +115,33 @@ def _programme_stage(
     """
     programme = programmes.get(pid)
     marks = data.marks
+    base, release = split_ref(pid)
     if programme is None and pid in broken:
         where = SourceLocation(path, *marks.get("programme", (1, 0)))
+        fix = (
+            f"releases/{base}/{release}/ must stay as it was released (see the problems there)"
+            if release
+            else f"fix content/programmes/{pid}.yml"
+        )
         return [
-            Problem(
-                where,
-                f"client '{cid}' uses programme '{pid}', which has errors",
-                f"fix content/programmes/{pid}.yml",
-            )
+            Problem(where, f"client '{cid}' uses programme '{pid}', which has errors", fix)
         ], None
+    if programme is None and release is not None:
+        where = SourceLocation(path, *marks.get("programme", (1, 0)))
+        there = sorted(k.partition("@")[2] for k in programmes if k.startswith(base + "@"))
+        fix = (
+            f"releases of '{base}' are: {', '.join(there)} (releases/{base}/)"
+            if there
+            else f"'{base}' has no releases yet: make one with 'workbook release {base}'"
+        )
+        return [Problem(where, f"programme '{base}' has no release '{release}'", fix)], None
     if programme is None:
         where = (
             SourceLocation(path, *marks["programme"])
             if "programme" in marks
             else SourceLocation(root / "workbook.yml")
         )
-        known = ", ".join(sorted(programmes)) or "none yet"
+        known = ", ".join(sorted(k for k in programmes if "@" not in k)) or "none yet"
         return [
             Problem(
                 where,

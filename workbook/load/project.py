@@ -15,11 +15,20 @@ from pathlib import Path
 from workbook.errors import Findings, Problem, SourceLocation
 from workbook.ids import fold
 from workbook.load import answers as answers_mod
-from workbook.load import defaults
+from workbook.load import catalogs, defaults, variants
+from workbook.load.client_inputs import load_client_inputs
 from workbook.load.front_matter import split_front_matter
 from workbook.load.images import asset_problem
 from workbook.load.listing import EXERCISES, PROFILES, PROGRAMMES, id_files, project_warnings
-from workbook.load.profiles import load_client
+from workbook.load.releases import (
+    MANIFEST,
+    PROGRAMME_FILE,
+    Release,
+    name_problem,
+    ordered,
+    read_manifest,
+    release_folders,
+)
 from workbook.load.schema import EXERCISE_META, PROGRAMME, SETTINGS, Ctx
 from workbook.load.sources import (
     MAX_MARKDOWN_BYTES,
@@ -53,6 +62,7 @@ class Project:
     client_files: dict[str, Path] = field(default_factory=dict)
     answers: dict[str, answers_mod.Answers] = field(default_factory=dict)
     template_dirs: list[Path] = field(default_factory=list)
+    releases: dict[str, Release] = field(default_factory=dict)  # by "<programme>@<name>"
     # problems that stop everything, or the clients using one programme / exercise / client
     global_problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # said, stopping nothing
@@ -69,7 +79,34 @@ class Project:
         return (self.root / self.settings.coach_output).resolve()
 
     def programme_of(self, client: Client) -> str:
+        """The programme a client is built from: ``grow``, or a release ``grow@2026-12-01``."""
         return client.programme or self.settings.programme
+
+    def programme_named(self, ref: str) -> Programme | None:
+        """The working copy's programme, or a release's frozen one."""
+        if "@" in ref:
+            release = self.releases.get(ref)
+            return release.programme if release is not None else None
+        return self.programmes.get(ref)
+
+    def exercises_of(self, ref: str) -> dict[str, Exercise]:
+        """Where a programme's exercises come from: ``content/``, or the release's copies."""
+        release = self.releases.get(ref) if "@" in ref else None
+        return release.exercises if release is not None else self.exercises
+
+    def releases_of(self, pid: str) -> list[Release]:
+        """A programme's releases, oldest first."""
+        return ordered([r for r in self.releases.values() if r.programme_id == pid])
+
+    def latest_release(self, pid: str) -> Release | None:
+        found = self.releases_of(pid)
+        return found[-1] if found else None
+
+    def programmes_to_pin(self) -> dict[str, Programme]:
+        """Every programme a profile may name: the working copies and every release."""
+        out = dict(self.programmes)
+        out.update({k: r.programme for k, r in self.releases.items() if r.programme})
+        return out
 
     @property
     def findings(self) -> Findings:
@@ -103,6 +140,10 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     problems += ctx.problems
     if clean is None:
         return Settings(firm=default_firm), problems
+    problems += catalogs.project_catalog_problems(root)
+    if clean.get("language") and "language" in data:
+        found = catalogs.language_problem(clean["language"], root, path, data["language"])
+        problems += [found] if found else []
     f = clean.get("firm") or {}
     name = f.get("name") or default_firm.name
     colours = f.get("colours") or {}
@@ -151,7 +192,11 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     return settings, problems
 
 
-def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem]]:
+def load_programme(
+    pid: str, path: Path, language: str = "en"
+) -> tuple[Programme | None, list[Problem]]:
+    """A programme; a text mapped by language is read in ``language`` (the firm's), and every
+    language's words are kept in ``translations``."""
     data, problems = load_yaml_file(path)
     if data is None:
         return None, problems or [
@@ -162,6 +207,7 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
     problems += ctx.problems
     if clean is None:
         return None, problems
+    clean, translations = variants.split_words(clean, ("title", "summary"), language)
     stages: list[Stage] = []
     seen_stages: set[str] = set()
     seen_exercises: dict[str, int] = {}
@@ -172,6 +218,7 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
     for raw, stage in zip(mappings, clean["stages"] or (), strict=False):
         if stage is None:
             continue
+        stage, words = variants.split_words(stage, ("title", "summary", "do", "avoid"), language)
         line = getattr(raw, "line", 0)
         if stage["id"] is not None and stage["id"] in seen_stages:
             problems.append(
@@ -202,12 +249,18 @@ def load_programme(pid: str, path: Path) -> tuple[Programme | None, list[Problem
                 do=stage["do"],
                 avoid=stage["avoid"],
                 line=line,
+                translations=words,
             )
         )
     if problems:
         return None, problems
     return Programme(
-        id=pid, path=path, title=clean["title"], summary=clean["summary"], stages=tuple(stages)
+        id=pid,
+        path=path,
+        title=clean["title"],
+        summary=clean["summary"],
+        stages=tuple(stages),
+        translations=translations,
     ), []
 
 
@@ -235,6 +288,7 @@ def load_exercise(eid: str, path: Path) -> tuple[Exercise | None, list[Problem]]
         minutes=meta["minutes"],
         summary=meta["summary"],
         tracks=meta["tracks"],
+        language=meta["language"],
         body=split.body,
         has_jinja=bool(_JINJA.search(split.body)),
     ), []
@@ -250,7 +304,7 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
     pfiles, found = id_files(root / "content" / "programmes", PROGRAMMES)
     project.global_problems += found
     for pid, path in pfiles.items():
-        programme, found = load_programme(pid, path)
+        programme, found = load_programme(pid, path, settings.language)
         if programme is not None:
             project.programmes[pid] = programme
         else:
@@ -263,6 +317,13 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
             project.exercises[eid] = exercise
         else:
             project.exercise_problems[eid] = found
+    read, broken, stray = variants.read_variants(
+        root / "content" / "exercises", efiles, load_exercise
+    )
+    project.exercises = variants.with_variants(project.exercises, read)
+    for eid, found in broken.items():  # a broken variant stops what its exercise stops
+        project.exercise_problems.setdefault(eid, []).extend(found)
+    project.global_problems += stray
     for programme in project.programmes.values():
         for stage in programme.stages:
             for eid in stage.exercises:
@@ -274,6 +335,7 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
                             "add content/exercises/…/" + eid + ".md or remove it from the stage",
                         )
                     )
+    load_releases(project)
     cfiles, found = id_files(root / "clients", PROFILES)
     for p in found:  # a client whose file name is wrong cannot be built
         project.client_problems.setdefault(p.where.path.stem, []).append(p)
@@ -289,32 +351,44 @@ def load_project(root: Path, *, clients: bool = True) -> Project:
     return project
 
 
-@dataclass(frozen=True)
-class LoadedClient:
-    """One client's profile and kept answers, read and checked: what a client build starts from."""
-
-    cid: str
-    client: Client | None
-    answers: answers_mod.Answers
-    problems: tuple[Problem, ...]
-
-
-def load_client_inputs(project: Project, cid: str) -> LoadedClient:
-    """Read one listed client's profile and answers; the project itself is left as it was.
-
-    ``load_project(root, clients=False)`` lists profiles without reading them, so a
-    build can skip unchanged clients unread and read the others where they are built.
-    """
-    path = project.client_files[cid]
-    client, found = load_client(
-        cid,
-        path,
-        project.settings,
-        project.programmes,
-        set(project.programme_problems),
-        project.root,
-    )
-    if client is None:
-        return LoadedClient(cid, None, answers_mod.Answers(), tuple(found))
-    answers, found = answers_mod.load(project.root / "clients" / f"{cid}.answers")
-    return LoadedClient(cid, client, answers, tuple(found))
+def load_releases(project: Project) -> None:
+    """Every release under ``releases/``, each checked byte for byte against its manifest."""
+    for pid, folder in release_folders(project.root):
+        key = f"{pid}@{folder.name}"
+        if (bad := name_problem(folder)) is not None:  # no profile can name it: said, skipped
+            project.warnings.append(dataclasses.replace(bad, severity="warning"))
+            continue
+        created, problems = read_manifest(folder, pid)
+        programme = None
+        exercises: dict[str, Exercise] = {}
+        if not problems:
+            language = project.settings.language
+            programme, found = load_programme(pid, folder / PROGRAMME_FILE, language)
+            problems += found
+            efiles, found = id_files(folder / "content" / "exercises", EXERCISES)
+            problems += found
+            for eid, path in efiles.items():
+                exercise, found = load_exercise(eid, path)
+                problems += found
+                if exercise is not None:
+                    exercises[eid] = exercise
+            read, broken, stray = variants.read_variants(
+                folder / "content" / "exercises", efiles, load_exercise
+            )
+            exercises = variants.with_variants(exercises, read)
+            problems += [p for found in broken.values() for p in found] + stray
+        if programme is not None:
+            programme = dataclasses.replace(programme, release=folder.name)
+            for stage in programme.stages:
+                missing = [e for e in stage.exercises if e not in exercises]
+                problems += [
+                    Problem(
+                        SourceLocation(folder / MANIFEST),
+                        f"release '{key}' has no copy of exercise '{e}'",
+                        "make the release again with 'workbook release'",
+                    )
+                    for e in missing
+                ]
+        project.releases[key] = Release(pid, folder.name, created, folder, programme, exercises)
+        if problems:
+            project.programme_problems[key] = problems

@@ -19,7 +19,21 @@ from typing import Any
 
 from workbook import models
 from workbook.load.containers import FreeForm, ListOf, Obj
-from workbook.load.specs import Bool, Choice, Colour, Ctx, Date, Id, Int, Language, Spec, Text
+from workbook.load.localised import Localised
+from workbook.load.session_specs import Link, SessionDate
+from workbook.load.specs import (
+    Bool,
+    Choice,
+    Colour,
+    Ctx,
+    Date,
+    Id,
+    Int,
+    Language,
+    ProgrammeRef,
+    Spec,
+    Text,
+)
 
 __all__ = [
     "EXERCISE_META",
@@ -36,7 +50,9 @@ __all__ = [
     "Id",
     "Int",
     "ListOf",
+    "Localised",
     "Obj",
+    "ProgrammeRef",
     "Spec",
     "Text",
     "json_schema",
@@ -54,7 +70,10 @@ PROFILE = Obj(
         "pronouns": Text(),
         "role": Text(),
         "organisation": Text(),
-        "programme": Id(description="a programme id; default: workbook.yml's programme"),
+        "programme": ProgrammeRef(
+            description="a programme id, or a release of one (grow@2026-12-01); "
+            "default: workbook.yml's programme"
+        ),
         "coach": Obj({"name": Text(required=True), "email": Text()}, required=True),
         "sponsor": Obj({"name": Text(required=True), "role": Text()}),
         "engagement": Obj(
@@ -63,8 +82,18 @@ PROFILE = Obj(
                 "stage": Id(description="id of the current stage; default: the first"),
                 "sessions": ListOf(
                     Obj(
-                        {"date": Date(required=True, times=True), "focus": Text()},
-                        build=_tuple_build(models.Session),
+                        {
+                            "date": SessionDate(
+                                required=True,
+                                description="YYYY-MM-DD, YYYY-MM-DDTHH:MM, or that and a "
+                                "zone: 2026-09-08T09:30 Europe/London",
+                            ),
+                            "focus": Text(),
+                            "minutes": Int(5, 600, description="how long it lasts; default 60"),
+                            "place": Text(description="where it happens", limit=500),
+                            "link": Link(description="the meeting's https: address"),
+                        },
+                        build=lambda **kw: models.Session(**{**kw, "minutes": kw["minutes"] or 60}),
                     )
                 ),
             }
@@ -100,6 +129,7 @@ PROFILE = Obj(
         "custom": FreeForm(),
         "language": Language(description="BCP 47 language tag, overrides workbook.yml"),
         "encrypt": Bool(description="encrypt this client's site"),
+        "coach_notes": Text(description="the coach's private notes: in the coach edition only"),
     },
     description="A workbook client profile (clients/<id>.yml)",
 )
@@ -127,6 +157,12 @@ SETTINGS = Obj(
         ),
         "paper": Choice(("A4", "Letter"), description="the paper size of printable packs"),
         "language": Language(description="BCP 47 language tag of the workbook's own words"),
+        "languages": ListOf(
+            Language(),
+            limit=20,
+            description="the languages the curriculum is published in, the first at its root; "
+            "default: [language]",
+        ),
         "output": Text(description="where client sites and the curriculum are written"),
         "coach_output": Text(description="where coach editions are written"),
         "theme": Text(description="the MkDocs theme of the curriculum site"),
@@ -135,19 +171,23 @@ SETTINGS = Obj(
     description="A workbook project's settings (workbook.yml)",
 )
 
+# title, summary, do and avoid: a text (a list) for every language, or a mapping of language
+# tags to one: {en: Goal setting, fr: Fixer ses objectifs} (load/localised.py)
 PROGRAMME = Obj(
     {
-        "title": Text(required=True),
-        "summary": Text(),
+        "title": Localised(Text(required=True)),
+        "summary": Localised(Text()),
         "stages": ListOf(
             Obj(
                 {
                     "id": Id(required=True),
-                    "title": Text(required=True),
-                    "summary": Text(),
+                    "title": Localised(Text(required=True)),
+                    "summary": Localised(Text()),
                     "exercises": ListOf(Id(), description="exercise ids, in order"),
-                    "do": ListOf(Text(), description="guidance: what helps at this stage"),
-                    "avoid": ListOf(Text(), description="guidance: what to avoid"),
+                    "do": Localised(
+                        ListOf(Text()), description="guidance: what helps at this stage"
+                    ),
+                    "avoid": Localised(ListOf(Text()), description="guidance: what to avoid"),
                 }
             ),
             required=True,
@@ -165,6 +205,10 @@ EXERCISE_META = Obj(
         "minutes": Int(1, 600, description="how long it takes, in minutes"),
         "summary": Text(),
         "tracks": Id(description="exercises with the same value are charted as one series"),
+        "language": Language(
+            description="the language the file is written in (default: the firm's); "
+            "a variant's, <id>.<lang>.md, is its name's"
+        ),
     },
     description="The front matter of an exercise (content/exercises/**/<id>.md)",
 )

@@ -109,15 +109,6 @@ def core_scalar(value: Any) -> str | int | float | bool:
     return text
 
 
-def whole_number(number: object) -> int | None:
-    """A number with no fractional part as an int (JSON Schema's idea of an integer)."""
-    if isinstance(number, bool) or not isinstance(number, int | float):
-        return None
-    if isinstance(number, float) and not number.is_integer():
-        return None
-    return int(number)
-
-
 # What a composed value costs when an alias repeats it: (values, characters, levels).
 _Size = tuple[int, int, int]
 # How plain scalars resolve where it matters here (PyYAML's implicit resolvers; every

@@ -31,8 +31,16 @@ from workbook.load.sources import (
     YText,
     core_scalar,
     line_of,
-    whole_number,
 )
+
+
+def whole_number(number: object) -> int | None:
+    """A number with no fractional part as an int (JSON Schema's idea of an integer)."""
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    if isinstance(number, float) and not number.is_integer():
+        return None
+    return int(number)
 
 
 class Ctx:
@@ -169,6 +177,35 @@ class Id(Text):
             "minimum": 0,
             "maximum": _LARGEST_NUMBER_ID,
             "patternErrorMessage": "an id: lowercase letters, digits and single hyphens",
+        }
+
+
+class ProgrammeRef(Id):
+    """A programme id, or a release of one: ``grow`` or ``grow@2026-12-01``."""
+
+    def check(self, value: Any, ctx: Ctx, key: str) -> Any:
+        text = value if isinstance(value, str) else None
+        if text is None or "@" not in text:
+            return super().check(value, ctx, key)
+        pid, _, name = text.partition("@")
+        for part in (pid, name):
+            if why := id_problem(part):
+                ctx.add(
+                    value,
+                    f"'{key}': {why}",
+                    "write the programme and the release as ids, e.g. 'grow@2026-12-01'",
+                )
+                return None
+        return str(text)
+
+    def schema(self) -> dict[str, Any]:
+        part = ID_RE.pattern
+        first = f"(?=[^@]{{0,{MAX_ID}}}(?:@|$(?!\\n)))"  # each part an id of at most MAX_ID
+        second = f"(?=.{{0,{MAX_ID}}}$(?!\\n))"
+        return {
+            **super().schema(),
+            "pattern": _anchored(f"{first}{part}(?:@{second}{part})?"),
+            "maxLength": 2 * MAX_ID + 1,
         }
 
 

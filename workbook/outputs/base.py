@@ -29,7 +29,9 @@ from workbook.outputs.pack_safety import Assets
 from workbook.render import templating, urls
 from workbook.render.context import RenderContext
 from workbook.render.personalise import Personalised, RecordingAnswers
-from workbook.render.recording import Reader
+from workbook.render.recording import Reader, fresh
+
+Counted = tuple[dict[str, str], list[str], dict[str, int]]  # as build/cache.py records it
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class PdfJob:
     label: str = ""  # for progress lines: the client id
     bodies: tuple[tuple[str, str], ...] = ()  # (exercise file, its HTML): where a URL came from
     layout: str = ""  # the pack layout's file, for problems found in no exercise
+    # The engagement pack: the stage packs' HTML, whose laid-out pages it holds
+    # (outputs/pack_assembly.py), so each stage is laid out once for both packs
+    parts: tuple[str, ...] = ()
 
     def where(self, url: str) -> str:
         """The exercise file whose HTML holds a refused URL, else the pack layout."""
@@ -93,6 +98,10 @@ class ClientWork:
     _personalised: dict[str, tuple[Personalised | None, list[Problem], dict[str, str]]] = field(
         default_factory=dict
     )
+    # each exercise's field keys and rating sizes, with what personalising it read: those
+    # of the last build (``counted_before``), and those of this one, to record
+    counted_before: dict[str, Counted] = field(default_factory=dict)
+    counted: dict[str, Counted] = field(default_factory=dict)
 
     @property
     def pdf(self) -> bool:
@@ -101,22 +110,52 @@ class ClientWork:
     def reader(self) -> Reader:
         return Reader(self.inputs)
 
-    def exercise(self, eid: str, reader: Reader) -> tuple[Personalised | None, list[Problem]]:
-        """The exercise personalised for this client (once), its reads recorded on ``reader``."""
-        if eid in self.broken:
+    def exercise(
+        self, eid: str, reader: Reader, *, was: bool = False
+    ) -> tuple[Personalised | None, list[Problem]]:
+        """The exercise personalised for this client (once), its reads recorded on ``reader``;
+        ``was``: its copy from when fields now gone from it were answered."""
+        if eid in self.broken and not was:
             return None, []
-        if eid not in self._personalised:
+        name = f"was:{eid}" if was else f"exercise:{eid}"
+        if name not in self._personalised:
             own = self.reader()
-            exercise = own.get(f"exercise:{eid}")
+            exercise = own.get(name)
             view = self.job.stage_of(eid)
             names = {**EXERCISE_NAMES, "stage": f"stage:{view.stage.id}"}
             answers = RecordingAnswers(self.job.answers.values(), own)
             context = own.context(names, answers=answers)
-            done, problems = self.ctx.personaliser.personalise(exercise, context)
-            self._personalised[eid] = (done, problems, dict(own.read))
-        result, problems, reads = self._personalised[eid]
+            ctx = self.inputs.earlier_ctx if eid in self.job.earlier else self.ctx
+            ctx = self.inputs.was_ctx if was else ctx
+            done, problems = ctx.personaliser.personalise(exercise, context)
+            self._personalised[name] = (done, problems, dict(own.read))
+        result, problems, reads = self._personalised[name]
         reader.include(reads)
         return result, problems
+
+    def count(
+        self, eid: str, reader: Reader
+    ) -> tuple[tuple[list[str], dict[str, int]] | None, list[Problem]]:
+        """An exercise's field keys and rating sizes, for the pages that count answers.
+
+        Taken from the last build while everything personalising the exercise read is
+        as it was (the tool included): a summary page then does not personalise every
+        exercise again when one profile value changed. Otherwise personalised here.
+        """
+        before = self.counted_before.get(eid)
+        if before is not None and eid not in self.broken and fresh(self.inputs, before[0]):
+            reader.include(before[0])
+            self.counted[eid] = before
+            return (before[1], before[2]), []
+        done, problems = self.exercise(eid, reader)
+        if done is None:
+            return None, problems
+        keys, items = done.keys(), done.rating_items()
+        if not problems:
+            reads = {**self._personalised[f"exercise:{eid}"][2]}
+            reads["tool"] = self.inputs.digest("tool")
+            self.counted[eid] = (reads, keys, items)
+        return (keys, items), problems
 
     def render_page(
         self, reader: Reader, template: str, relative: str, body: Markup | None = None, **extra: Any
@@ -155,7 +194,8 @@ class ClientWork:
         """An exercise drawn for a medium, with the client's answers to it."""
         values = reader.get(f"answers:{personalised.exercise.id}")
         edition = reader.get("edition")
-        return Markup(personalised.html(edition=edition, values=values, medium=medium))
+        words = reader.get("words")
+        return Markup(personalised.html(edition=edition, values=values, medium=medium, words=words))
 
 
 # What a page layout sees, as template variable → input name (``root`` and the page's
@@ -168,7 +208,15 @@ PAGE_NAMES = {
     "stages": "stages",
     "edition": "edition",
     "lang": "lang",
+    "dir": "dir",
     "today": "today",
     "logo": "logo",
     "packs": "packs",
+    "earlier": "earlier",
+    "release": "release",
+    # the client's language: the words of the layout and of the page's script
+    "gettext": "gettext",
+    "_": "gettext",
+    "ngettext": "ngettext",
+    "strings": "strings",
 }

@@ -1,14 +1,18 @@
-"""``calendar.ics``: the client's sessions and milestone due dates (RFC 5545).
+"""``calendar.ics``: the client's sessions and milestone due dates (RFC 5545), by ``icalendar``.
 
 Choices, since the output layout leaves them open:
 
-* A session time without a zone is the coach's local time. ``workbook.yml``
-  names no zone, so such times are written as *floating* times (RFC 5545
-  §3.3.5: the same wall-clock time in whatever zone the calendar is in),
-  which is right when coach and client share a zone. A time that names a
-  zone (``2026-09-29T09:30+01:00``) is written in UTC, exact everywhere.
-  A session with a date only is an all-day event.
-* Sessions have no length in the profile: a timed session lasts one hour.
+* A session time without a zone is the coach's local time, written as a
+  *floating* time (RFC 5545 §3.3.5: the same wall-clock time in whatever zone
+  the calendar is in). A time with an offset (``2026-09-29T09:30+01:00``) is
+  written in UTC, exact everywhere. A time in a named zone (``2026-09-08T09:30
+  Europe/London``) keeps its zone (``TZID``), and the calendar carries that
+  zone's rules (``VTIMEZONE``) for the years its events span, so a session
+  after a change of summer time stays at its hour.
+* A timed session lasts its ``minutes`` (60 unless the profile says); a
+  session with a date only is an all-day event.
+* ``place`` is the ``LOCATION``; a meeting ``link`` is the event's ``URL``,
+  and the ``LOCATION`` when no place is given.
 * UIDs are stable across builds: a session is named by its position in the
   profile, a milestone by its goal id and position, so moving a date updates
   the event instead of adding another.
@@ -23,116 +27,169 @@ import datetime as dt
 from typing import Any
 
 from workbook.outputs.base import ClientWork, Made, Output, Task
+from workbook.render.i18n import ENGLISH, Words
 from workbook.render.recording import Reader
 
 PRODID = "-//workbook//Coaching workbook//EN"
 
 
-def escape_text(text: str) -> str:
-    """TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 §3.3.11)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+def _when(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """A time as the calendar writes it: floating, in its named zone, or in UTC."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        return value
+    if getattr(value.tzinfo, "key", None) is None:  # a bare offset: exact, in UTC
+        return value.astimezone(dt.UTC)
+    return value
 
 
-def fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with CRLF and a space, never inside a character."""
-    out: list[str] = []
-    current, size, limit = "", 0, 75
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+def _alarm(text: str) -> Any:
+    import icalendar
+
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", dt.timedelta(days=-1))
+    alarm.add("description", text)
+    return alarm
 
 
-def _date(value: dt.date) -> str:
-    return f"{value:%Y%m%d}"
+def session_event(
+    session: dict[str, Any],
+    uid: str,
+    stamp: dt.datetime,
+    summary: str,
+    extra: str = "",
+    words: Words = ENGLISH,
+) -> Any:
+    """One session as a VEVENT: its start, length, place and link."""
+    import icalendar
+
+    _ = words.gettext
+
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    start = _when(session["date"])
+    event.add("dtstart", start)
+    if isinstance(start, dt.datetime):
+        event.add("duration", dt.timedelta(minutes=session.get("minutes") or 60))
+    else:
+        event.add("dtend", start + dt.timedelta(days=1))
+    event.add("summary", summary)
+    lines = [_("Focus: %(focus)s") % {"focus": session["focus"]}] if session.get("focus") else []
+    if session.get("link"):
+        lines.append(_("Join: %(link)s") % {"link": session["link"]})
+    if extra:
+        lines.append(extra)
+    if lines:
+        event.add("description", "\n".join(lines))
+    if session.get("place") or session.get("link"):
+        event.add("location", session.get("place") or session["link"])
+    if session.get("link"):
+        event.add("url", session["link"])
+    event.add_component(_alarm(_("Tomorrow: %(event)s") % {"event": summary}))
+    return event
 
 
-def _start_end(when: dt.date | dt.datetime) -> list[str]:
-    if not isinstance(when, dt.datetime):
-        return [
-            f"DTSTART;VALUE=DATE:{_date(when)}",
-            f"DTEND;VALUE=DATE:{_date(when + dt.timedelta(days=1))}",
-        ]
-    if when.tzinfo is None:  # floating: the coach's local time
-        return [f"DTSTART:{when:%Y%m%dT%H%M%S}", "DURATION:PT1H"]
-    utc = when.astimezone(dt.UTC)
-    return [f"DTSTART:{utc:%Y%m%dT%H%M%SZ}", "DURATION:PT1H"]
+def milestone_event(
+    milestone: dict[str, Any],
+    goal: dict[str, Any],
+    uid: str,
+    stamp: dt.datetime,
+    prefix: str = "",
+    words: Words = ENGLISH,
+) -> Any:
+    """One milestone with a due date, as an all-day, transparent VEVENT."""
+    import icalendar
+
+    _ = words.gettext
+    event = icalendar.Event()
+    which = _("Done: %(title)s") if milestone["done"] else _("Milestone: %(title)s")
+    title = which % {"title": prefix + milestone["title"]}
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", milestone["due"])
+    event.add("dtend", milestone["due"] + dt.timedelta(days=1))
+    event.add("summary", title)
+    event.add("description", _("Goal: %(title)s") % {"title": goal["title"]})
+    event.add("transp", "TRANSPARENT")
+    if not milestone["done"]:
+        due = _("Due tomorrow: %(title)s") % {"title": prefix + milestone["title"]}
+        event.add_component(_alarm(due))
+    return event
 
 
-def _alarm(text: str) -> list[str]:
-    return [
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        "TRIGGER:-P1D",
-        f"DESCRIPTION:{escape_text(text)}",
-        "END:VALARM",
-    ]
-
-
-def ics(client: dict[str, Any], firm: dict[str, Any], today: dt.date) -> str:
-    """The whole calendar as text with CRLF line ends."""
+def client_events(
+    client: dict[str, Any],
+    firm: dict[str, Any],
+    today: dt.date,
+    *,
+    for_coach: bool = False,
+    words: Words = ENGLISH,
+) -> list[Any]:
+    """A client's sessions and dated milestones; for the coach, named by the client."""
+    _ = words.gettext
     coach = client["coach"]["name"]
-    stamp = f"DTSTAMP:{today:%Y%m%d}T000000Z"
+    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
     domain = f"{client['id']}.{firm['id']}@workbook"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:" + escape_text(f"Coaching with {coach} · {firm['name']}"),
-    ]
+    events = []
     for n, session in enumerate(client["engagement"]["sessions"], start=1):
-        summary = f"Coaching session with {coach}"
+        summary = (
+            _("Coaching session: %(name)s") % {"name": client["name"]}
+            if for_coach
+            else _("Coaching session with %(coach)s") % {"coach": coach}
+        )
         if session["focus"]:
             summary += f": {session['focus']}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:session-{n}.{domain}",
-            stamp,
-            *_start_end(session["date"]),
-            f"SUMMARY:{escape_text(summary)}",
-        ]
-        if session["focus"]:
-            lines.append(f"DESCRIPTION:{escape_text('Focus: ' + session['focus'])}")
-        lines += [*_alarm(f"Tomorrow: {summary}"), "END:VEVENT"]
+        uid = f"session-{n}.{domain}"
+        events.append(session_event(session, uid, stamp, summary, words=words))
+    prefix = f"{client['name']}: " if for_coach else ""
     for goal in client["goals"]:
         for n, milestone in enumerate(goal["milestones"], start=1):
-            if milestone["due"] is None:
-                continue
-            title = ("Done: " if milestone["done"] else "Milestone: ") + milestone["title"]
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:milestone-{goal['id']}-{n}.{domain}",
-                stamp,
-                *_start_end(milestone["due"]),
-                f"SUMMARY:{escape_text(title)}",
-                f"DESCRIPTION:{escape_text('Goal: ' + goal['title'])}",
-                "TRANSP:TRANSPARENT",
-            ]
-            if not milestone["done"]:
-                lines += _alarm(f"Due tomorrow: {milestone['title']}")
-            lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            if milestone["due"] is not None:
+                uid = f"milestone-{goal['id']}-{n}.{domain}"
+                events.append(milestone_event(milestone, goal, uid, stamp, prefix, words))
+    return events
+
+
+def calendar_bytes(name: str, events: list[Any]) -> bytes:
+    """A whole calendar: its events, and the rules of every named zone they use."""
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for event in events:
+        cal.add_component(event)
+    years = [
+        e.decoded("dtstart").year for e in events if isinstance(e.decoded("dtstart"), dt.datetime)
+    ]
+    if years:
+        cal.add_missing_timezones(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 12, 31))
+    data: bytes = cal.to_ical()
+    return data
+
+
+def ics(
+    client: dict[str, Any], firm: dict[str, Any], today: dt.date, words: Words = ENGLISH
+) -> bytes:
+    """The client's calendar, CRLF line ends, lines folded at 75 octets."""
+    name = words.gettext("Coaching with %(coach)s") % {"coach": client["coach"]["name"]}
+    events = client_events(client, firm, today, words=words)
+    return calendar_bytes(f"{name} · {firm['name']}", events)
 
 
 def render(reader: Reader) -> Made:
-    """The client's calendar file."""
-    text = ics(reader.get("client"), reader.get("firm"), reader.get("today"))
-    return {"calendar.ics": text.encode("utf-8")}, []
+    """The client's calendar file: from who they are, their coach, sessions and milestones
+    alone (an edit elsewhere in the profile leaves it as it is)."""
+    client = {
+        **reader.get("identity"),
+        **{part: reader.get(part) for part in ("coach", "engagement", "goals")},
+    }
+    words = reader.get("words")
+    return {"calendar.ics": ics(client, reader.get("firm"), reader.get("today"), words)}, []
 
 
 def plan(work: ClientWork) -> list[Task]:

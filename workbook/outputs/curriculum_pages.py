@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from gettext import NullTranslations
+from typing import Protocol
 
 from workbook.models import Exercise, Programme, Stage
 from workbook.outputs.inputs import KIND_LABELS
@@ -39,8 +41,28 @@ def text(value: str | None) -> str:
     return _PYMD_SYNTAX.sub(r"\\\1", html.escape(value or "", quote=False))
 
 
-def minutes(value: int | None) -> str:
-    return f"about {value} minutes" if value else ""
+class Words(Protocol):
+    """A gettext-style catalog (``gettext.NullTranslations`` and its kin): the pages' own words."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+# Words in the curriculum's own language when no catalog is given: English, as written here.
+ENGLISH: Words = NullTranslations()
+
+
+def minutes(value: int | None, words: Words = ENGLISH) -> str:
+    if not value:
+        return ""
+    return words.ngettext("about {n} minute", "about {n} minutes", value).format(n=value)
+
+
+def _meta(ex: Exercise, words: Words) -> str:
+    """``Exercise, about 20 minutes``: the kind and length of an exercise."""
+    kind = words.gettext(KIND_LABELS[ex.kind])
+    return ", ".join(m for m in (kind, minutes(ex.minutes, words)) if m)
 
 
 @dataclass(frozen=True)
@@ -61,116 +83,172 @@ def stage_file(programme: Programme, number: int, stage: Stage) -> str:
     return f"{programme.id}/{stage_name(number, stage)}"
 
 
-def home_page(firm_name: str, programmes: list[Programme], library: int) -> str:
+def home_page(
+    firm_name: str, programmes: list[Programme], library: int, words: Words = ENGLISH
+) -> str:
+    _ = words.gettext
     lines = [
         f"# {text(firm_name)}",
         "",
-        "Our coaching programmes, stage by stage, with every exercise a client works "
-        "through. Each client receives a private, personalised edition of their programme; "
-        "the exercises here show how they look, with the personal details left as "
-        "highlighted placeholders.",
+        text(
+            _(
+                "Our coaching programmes, stage by stage, with every exercise a client works "
+                "through. Each client receives a private, personalised edition of their "
+                "programme; the exercises here show how they look, with the personal details "
+                "left as highlighted placeholders."
+            )
+        ),
         "",
-        "## Programmes",
+        "## " + text(_("Programmes")),
         "",
     ]
     for p in programmes:
-        stages = f"{len(p.stages)} stage{'s' if len(p.stages) != 1 else ''}"
-        summary = f": {text(p.summary)}" if p.summary else ""
-        lines.append(f"- [{text(p.title)}]({p.id}/index.md) ({stages}){summary}")
+        n = len(p.stages)
+        stages = words.ngettext("{n} stage", "{n} stages", n).format(n=n)
+        link = f"[{text(p.title)}]({p.id}/index.md)"
+        if p.summary:  # the colon as the language sets it ("… (6 étapes) : …" in French)
+            line = _("{programme} ({stages}): {summary}").format(
+                programme=link, stages=text(stages), summary=text(p.summary)
+            )
+        else:
+            line = f"{link} ({text(stages)})"
+        lines.append(f"- {line}")
+    before, link, after = _split(
+        words.ngettext(
+            "All {n} exercise of the programmes is in the [exercise library].",
+            "All {n} exercises of the programmes are in the [exercise library].",
+            library,
+        ).format(n=library)
+    )
     lines += [
         "",
-        "## Exercise library",
+        "## " + text(_("Exercise library")),
         "",
-        f"All {library} exercises of the programmes are in the "
-        "[exercise library](exercises/index.md).",
+        f"{text(before)}[{text(link)}](exercises/index.md){text(after)}",
         "",
     ]
     return "\n".join(lines)
 
 
-def programme_page(programme: Programme, exercises: dict[str, Exercise]) -> str:
+def _split(sentence: str) -> tuple[str, str, str]:
+    """``All 3 … in the [exercise library].`` → the text before, inside and after the brackets.
+
+    A translation keeps the brackets around the words that link; one that lost
+    them links the whole sentence rather than none of it.
+    """
+    match = re.fullmatch(r"(.*)\[(.+)\](.*)", sentence, re.S)
+    return (match.group(1), match.group(2), match.group(3)) if match else ("", sentence, "")
+
+
+def programme_page(
+    programme: Programme, exercises: dict[str, Exercise], words: Words = ENGLISH
+) -> str:
     lines = [f"# {text(programme.title)}", ""]
     if programme.summary:
         lines += [text(programme.summary), ""]
-    lines += ["## Stages", ""]
+    lines += ["## " + text(words.gettext("Stages")), ""]
     for number, stage in enumerate(programme.stages, 1):
         total = sum(exercises[e].minutes or 0 for e in stage.exercises)
         count = len(stage.exercises)
-        meta = f"{count} exercise{'s' if count != 1 else ''}"
+        meta = words.ngettext("{n} exercise", "{n} exercises", count).format(n=count)
         if total:
-            meta += f", {minutes(total)} in all"
-        lines.append(f"{number}. [{text(stage.title)}]({stage_name(number, stage)}) ({meta})")
+            meta = words.gettext("{exercises}, {minutes} in all").format(
+                exercises=meta, minutes=minutes(total, words)
+            )
+        lines.append(f"{number}. [{text(stage.title)}]({stage_name(number, stage)}) ({text(meta)})")
         if stage.summary:
             lines += ["", f"    {text(stage.summary)}", ""]
     lines.append("")
     return "\n".join(lines)
 
 
-def stage_page(programme: Programme, number: int, exercises: dict[str, Exercise]) -> str:
+def stage_page(
+    programme: Programme, number: int, exercises: dict[str, Exercise], words: Words = ENGLISH
+) -> str:
+    _ = words.gettext
     stage = programme.stages[number - 1]
+    of = _("stage {number} of {total}").format(number=number, total=len(programme.stages))
     lines = [
         f"# {text(stage.title)}",
         "",
-        f"*[{text(programme.title)}](index.md), stage {number} of {len(programme.stages)}*",
+        f"*[{text(programme.title)}](index.md), {text(of)}*",
         "",
     ]
     if stage.summary:
         lines += [text(stage.summary), ""]
-    for heading, items in (("What helps", stage.do), ("What to avoid", stage.avoid)):
+    for heading, items in ((_("What helps"), stage.do), (_("What to avoid"), stage.avoid)):
         if items:
-            lines += [f"## {heading}", ""] + [f"- {text(i)}" for i in items] + [""]
-    lines += ["## Exercises", ""]
+            lines += [f"## {text(heading)}", ""] + [f"- {text(i)}" for i in items] + [""]
+    lines += ["## " + text(_("Exercises")), ""]
     for eid in stage.exercises:
         ex = exercises[eid]
-        meta = ", ".join(m for m in (KIND_LABELS[ex.kind], minutes(ex.minutes)) if m)
-        lines.append(f"1. [{text(ex.title)}](../exercises/{eid}.md) ({meta})")
+        lines.append(f"1. [{text(ex.title)}](../exercises/{eid}.md) ({text(_meta(ex, words))})")
         if ex.summary:
             lines += ["", f"    {text(ex.summary)}", ""]
     lines.append("")
     neighbours = []
-    for label, n in (("Previous stage", number - 1), ("Next stage", number + 1)):
+    for label, n in ((_("Previous stage"), number - 1), (_("Next stage"), number + 1)):
         if 1 <= n <= len(programme.stages):
             other = programme.stages[n - 1]
-            neighbours.append(f"{label}: [{text(other.title)}]({stage_name(n, other)})")
+            neighbours.append(f"{text(label)}: [{text(other.title)}]({stage_name(n, other)})")
     if neighbours:
         lines += [" · ".join(neighbours), ""]
     return "\n".join(lines)
 
 
-def library_page(exercises: list[Exercise], uses: dict[str, list[Use]]) -> str:
+def library_page(
+    exercises: list[Exercise], uses: dict[str, list[Use]], words: Words = ENGLISH
+) -> str:
+    _ = words.gettext
     lines = [
-        "# Exercise library",
+        "# " + text(_("Exercise library")),
         "",
-        "Every exercise used in our programmes, in alphabetical order. Several appear "
-        "in more than one programme, where the work is the same.",
+        text(
+            _(
+                "Every exercise used in our programmes, in alphabetical order. Several appear "
+                "in more than one programme, where the work is the same."
+            )
+        ),
         "",
     ]
     for ex in sorted(exercises, key=lambda e: e.title.casefold()):
-        meta = ", ".join(m for m in (KIND_LABELS[ex.kind], minutes(ex.minutes)) if m)
         where = "; ".join(sorted({u.programme.title for u in uses[ex.id]}))
-        lines.append(f"- [{text(ex.title)}]({ex.id}.md) ({meta}). Used in: {text(where)}.")
+        used = _("Used in: {programmes}.").format(programmes=where)
+        lines.append(f"- [{text(ex.title)}]({ex.id}.md) ({text(_meta(ex, words))}). {text(used)}")
     lines.append("")
     return "\n".join(lines)
 
 
-def exercise_page(exercise: Exercise, uses: list[Use], body_html: str) -> str:
-    meta = ", ".join(m for m in (KIND_LABELS[exercise.kind], minutes(exercise.minutes)) if m)
-    lines = [f"# {text(exercise.title)}", "", f"*{meta}*", ""]
+def exercise_page(
+    exercise: Exercise, uses: list[Use], body_html: str, words: Words = ENGLISH
+) -> str:
+    _ = words.gettext
+    lines = [f"# {text(exercise.title)}", "", f"*{text(_meta(exercise, words))}*", ""]
     if exercise.summary:
         lines += [text(exercise.summary), ""]
-    lines += ["Used in:", ""]
+    lines += [text(_("Used in:")), ""]
     for use in uses:
         target = stage_file(use.programme, use.number, use.stage)
-        lines.append(
-            f"- {text(use.programme.title)}, stage {use.number}: "
-            f"[{text(use.stage.title)}](../{target})"
+        where = _("{programme}, stage {number}:").format(
+            programme=use.programme.title, number=use.number
         )
+        lines.append(f"- {text(where)} [{text(use.stage.title)}](../{target})")
+    note = (
+        html.escape(
+            _(
+                "This is how the exercise looks in a client's workbook. Words shown like "
+                "[this] are filled in from each client's profile; clients type their answers "
+                "into the boxes."
+            ),
+            quote=False,
+        )
+        .replace("[", '<span class="wb-sample">[', 1)
+        .replace("]", "]</span>", 1)
+    )
     lines += [
         "",
         f'<div class="{WRAPPER[1:]}">',
-        '<p class="wb-sample-note">This is how the exercise looks in a client\'s workbook. '
-        'Words shown like <span class="wb-sample">[this]</span> are filled in from each '
-        "client's profile; clients type their answers into the boxes.</p>",
+        f'<p class="wb-sample-note">{note}</p>',
         '<div class="exercise-body">',
         body_html.strip(),
         "</div>",
@@ -220,33 +298,3 @@ def field_css(workbook_css: str) -> str:
             scoped = ", ".join(f"{WRAPPER} {s}" for s in selectors)
             out.append(f"{scoped} {{ {body} }}")
     return "\n".join(out) + "\n"
-
-
-def _rgb(colour: str) -> str:
-    """``#1f4e79`` (or ``#abc``) → ``31, 78, 121``, for Bootstrap's ``--bs-*-rgb`` variables."""
-    digits = colour.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return ", ".join(str(int(digits[i : i + 2], 16)) for i in (0, 2, 4))
-
-
-def theme_css(primary: str, accent: str) -> str:
-    """The firm's colours on the built-in themes, and the look of sample placeholders."""
-    rgb = _rgb(primary)
-    return f"""\
-:root {{ --wb-primary: {primary}; --wb-accent: {accent}; }}
-{WRAPPER} {{ --primary: {primary}; --accent: {accent}; }}
-/* mkdocs theme (Bootstrap) */
-:root {{ --bs-primary-rgb: {rgb}; --bs-link-color-rgb: {rgb}; --bs-link-hover-color-rgb: {rgb}; }}
-.navbar.bg-primary {{ background-color: {primary} !important; background-image: none !important; }}
-/* readthedocs theme */
-.wy-side-nav-search, .wy-nav-top {{ background-color: {primary}; }}
-.wb-sample {{
-  background: color-mix(in srgb, {accent} 22%, transparent);
-  border-bottom: 1px dotted {primary}; padding: 0 0.15em; border-radius: 3px;
-}}
-.wb-sample-note {{ font-size: 0.9em; opacity: 0.85; border-left: 4px solid {accent};
-  padding: 0.3rem 0.8rem; margin: 1rem 0 1.5rem; }}
-{WRAPPER} table {{ width: 100%; }}
-{WRAPPER} .field textarea, {WRAPPER} .field input[type="text"] {{ max-width: 100%; }}
-"""

@@ -18,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from workbook.load import catalogs
 from workbook.outputs import crypto
-from workbook.render import templating
+from workbook.render import i18n, templating
+from workbook.render.direction import text_direction
 
 SHELL = "locked.html"
 
@@ -39,6 +42,8 @@ class SiteSeal:
     keep_clear: frozenset[str] = frozenset()
     left_out: list[str] = field(default_factory=list)
     _key: bytes | None = None
+    reader: str = "client"  # who opens it: "client" (a workbook) or "coach" (the desk)
+    project: Path | None = None  # where the firm's own catalogs are (translations/)
 
     @property
     def key(self) -> bytes:
@@ -72,12 +77,16 @@ class SiteSeal:
         context: dict[str, Any] = {
             "root": "../" * path.count("/"),
             "lang": self.lang,
+            "dir": text_direction(self.lang),
             "page": path,
             "kdf": "PBKDF2-SHA256",
             "iterations": crypto.ITERATIONS,
             "salt": crypto.b64(self.salt),
             "nonce": crypto.b64(nonce),
             "ciphertext": crypto.b64(ciphertext),
+            "reader": self.reader,
+            "strings": catalogs.script_messages("decrypt.js", self.lang, self.project),
+            **i18n.jinja_callables(catalogs.translations(self.lang, self.project)),
         }
         return templating.render_capped(self.shell, context).encode("utf-8")
 

@@ -9,28 +9,40 @@ each task read, and renders only the tasks whose inputs moved.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from workbook.digests import digest
+from workbook.load import catalogs
 from workbook.load.job import ClientJob
+from workbook.load.variants import language_name
+from workbook.models import Exercise
 from workbook.outputs.pack_safety import Assets
+from workbook.render import i18n
 from workbook.render.context import RenderContext
+from workbook.render.direction import text_direction
+from workbook.render.i18n import N_
 from workbook.render.templating import plain
 
 KIND_LABELS = {
-    "exercise": "Exercise",
-    "reflection": "Reflection",
-    "assessment": "Assessment",
-    "reading": "Reading",
+    "exercise": N_("Exercise"),
+    "reflection": N_("Reflection"),
+    "assessment": N_("Assessment"),
+    "reading": N_("Reading"),
 }
+# the inputs that are the client's language: each is as new as the catalogs it comes from
+WORDS = frozenset({"words", "gettext", "ngettext", "strings"})
 PROFILE_PARTS = ("coach", "sponsor", "goals", "engagement")
 
 
 class ClientInputs:
     """The named inputs of one client's build; values and digests made once, on demand."""
+
+    # offered to templates key by key: ``client.role`` is an input of its own
+    keyed = frozenset({"client"})
 
     def __init__(self, job: ClientJob, ctx: RenderContext, *, pdf: bool, tool: str) -> None:
         self.job = job
@@ -59,9 +71,14 @@ class ClientInputs:
         job = self.job
         kind, _, arg = name.partition(":")
         if name == "client":
+            if job.edition != "coach":  # the coach's notes never reach a client's files
+                return plain(dataclasses.replace(job.client, coach_notes=None))
             return plain(job.client)
         if name in PROFILE_PARTS:
             return self.value("client")[name]
+        if name == "identity":  # who the client is, for what names them and nothing more
+            client = self.value("client")
+            return {key: client[key] for key in ("id", "name", "preferred_name")}
         simple: dict[str, Callable[[], Any]] = {
             "firm": lambda: plain(job.settings.firm),
             "colours": lambda: plain(job.settings.firm.colours),
@@ -70,6 +87,7 @@ class ClientInputs:
             "today": lambda: job.today,
             "edition": lambda: job.edition,
             "lang": lambda: job.language,
+            "dir": lambda: text_direction(job.language),
             "paper": lambda: "letter" if job.settings.paper.lower() == "letter" else "A4",
             "packs": lambda: self.pdf,
             "logo": self._logo,
@@ -77,16 +95,30 @@ class ClientInputs:
             "history": lambda: job.answers,
             "tool": lambda: self.tool,
             "tracks": lambda: {e: x.tracks for e, x in sorted(job.exercises.items()) if x.tracks},
+            "earlier": self._earlier,
+            # the coach edition's alone: a new release must not rebuild client editions
+            "release": lambda: self._release_note() if job.edition == "coach" else "",
+            # likewise: where the programme's texts fall back to another language
+            "fallback": lambda: self._fallback(job.programme.fallback),
         }
         if name in simple:
             return simple[name]()
+        if name in WORDS:
+            return self._words(name)
         if kind == "stage":
             stage = job.programme.stage(arg)
             if stage is None:
                 raise KeyError(name)
             return plain(stage)
         if kind == "exercise":
-            return job.exercises[arg]
+            return job.exercises[arg] if arg in job.exercises else job.earlier[arg]
+        if kind == "fallback":  # an exercise shown in another language than the client's
+            exercise = job.exercises.get(arg) or job.earlier.get(arg)
+            if exercise is None:
+                raise KeyError(name)
+            return self._fallback(exercise.fallback)
+        if kind == "was":  # an exercise as it was when fields gone from it were answered
+            return job.earlier_copies[arg]
         if kind == "answers":
             return job.answers.for_exercise(arg)
         if kind == "dated":
@@ -112,10 +144,60 @@ class ClientInputs:
             return path
         raise KeyError(name)
 
+    def _release_note(self) -> str:
+        """Which release the client is on, and whether a newer one exists, in their language."""
+        words = self.value("words")
+        pid, name = self.job.programme.id, self.job.programme.release
+        latest = self.job.latest_release
+        values = {"programme": pid, "release": f"{pid}@{name}", "latest": latest}
+        if name is None:
+            if latest:
+                return str(
+                    words.gettext(
+                        "Follows the working copy of %(programme)s; "
+                        "its latest release is %(latest)s"
+                    )
+                    % values
+                )
+            return str(words.gettext("Follows the working copy of %(programme)s") % values)
+        if latest and latest != name:
+            return str(
+                words.gettext(
+                    "On release %(release)s; a newer release, %(latest)s, exists (workbook upgrade)"
+                )
+                % values
+            )
+        return str(words.gettext("On release %(release)s, the latest") % values)
+
+    def _words(self, name: str) -> Any:
+        """The client's language: its catalog, the layouts' callables, the script's messages."""
+        words = catalogs.translations(self.job.language, self.ctx.root)
+        if name == "words":
+            return words
+        if name == "strings":
+            return catalogs.script_messages("workbook.js", self.job.language, self.ctx.root)
+        return i18n.jinja_callables(words)[name]
+
     def _digest(self, name: str) -> str:
+        if name.startswith("client."):  # one key of the profile (see KeyedRecord)
+            key, client = name[len("client.") :], self.value("client")
+            return digest(key in client, client.get(key))
         kind, _, arg = name.partition(":")
+        if name in WORDS:
+            served = catalogs.serve_language(
+                self.job.language, catalogs.available_languages(self.ctx.root)
+            )
+            return digest(
+                [name, self.job.language, catalogs.catalog_digest(served or "en", self.ctx.root)]
+            )
         if kind == "exercise":
-            found = self.ctx.exercise_digest(arg)
+            ctx = self.ctx if arg in self.job.exercises else self.earlier_ctx
+            found = ctx.exercise_digest(arg)
+            if not found:
+                raise KeyError(name)
+            return found
+        if kind == "was":
+            found = self.was_ctx.exercise_digest(arg)
             if not found:
                 raise KeyError(name)
             return found
@@ -143,6 +225,53 @@ class ClientInputs:
                 sorted((k, [(a.updated, repr(a.value)) for a in v]) for k, v in history.items())
             )
         return digest(self.value(name))
+
+    def _fallback(self, shown: str | None) -> dict[str, str] | None:
+        """The coach edition's note that a text is shown in another language (``shown``)
+        than the client's: the two languages' names."""
+        if shown is None or self.job.edition != "coach":
+            return None
+        lang = self.job.language  # the names as the page's language writes them
+        return {"shown": language_name(shown, lang), "asked": language_name(lang, lang)}
+
+    @cached_property
+    def earlier_ctx(self) -> RenderContext:
+        """Where earlier work is personalised: its exercises, from wherever they were kept."""
+        key = "earlier:" + digest(sorted((e, str(x.path)) for e, x in self.job.earlier.items()))
+        return self.ctx.for_release(key, self.job.earlier, self.ctx.root / "content")
+
+    @cached_property
+    def was_ctx(self) -> RenderContext:
+        """Where exercises are personalised as they were when fields now gone were answered."""
+        copies = self.job.earlier_copies
+        key = "was:" + digest(sorted((e, str(x.path)) for e, x in copies.items()))
+        return self.ctx.for_release(key, copies, self.ctx.root / "content")
+
+    def _earlier(self) -> list[dict[str, Any]]:
+        """Earlier work as pages list it: title, kind, where it is shown and, for an exercise
+        that stays, the answer keys of its fields that are gone (``fields``)."""
+        job = self.job
+        kept: list[tuple[Exercise, list[str] | None]] = [
+            (ex, None) for _, ex in sorted(job.earlier.items())
+        ]
+        kept += [
+            (job.earlier_copies.get(eid) or job.exercises[eid], list(keys))
+            for eid, keys in sorted(job.earlier_fields.items())
+        ]
+        return [
+            {
+                "id": ex.id,
+                "title": ex.title,
+                "kind": ex.kind,
+                "kind_label": self.value("words").gettext(KIND_LABELS[ex.kind]),
+                "summary": ex.summary,
+                "anchor": f"earlier-{ex.id}",
+                "href": f"earlier-work.html#earlier-{ex.id}",
+                "fields": fields,
+                "copy": ex.id in job.earlier_copies if fields else False,
+            }
+            for ex, fields in kept
+        ]
 
     @cached_property
     def pack_assets(self) -> Assets:
@@ -172,6 +301,7 @@ class ClientInputs:
     def _stages(self) -> list[dict[str, Any]]:
         """Every stage as the client sees it, with its exercises' front matter."""
         out = []
+        words = self.value("words")
         for view in self.job.stages:
             exercises = []
             for eid in view.stage.exercises:
@@ -181,7 +311,7 @@ class ClientInputs:
                         "id": ex.id,
                         "title": ex.title,
                         "kind": ex.kind,
-                        "kind_label": KIND_LABELS[ex.kind],
+                        "kind_label": words.gettext(KIND_LABELS[ex.kind]),
                         "minutes": ex.minutes,
                         "summary": ex.summary,
                         "href": f"{view.slug}/{ex.id}.html",

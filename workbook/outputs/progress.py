@@ -16,8 +16,9 @@ from typing import Any
 from workbook.load.answers import Answer, Answers
 from workbook.models import Field, Programme
 from workbook.outputs.base import ClientWork, Made, Output, Task
-from workbook.render import charts
+from workbook.render import charts, i18n
 from workbook.render.client_fields import KnownField, client_fields
+from workbook.render.i18n import ENGLISH, Words
 from workbook.render.recording import Reader
 
 
@@ -73,15 +74,20 @@ def _total(field: Field, value: Any) -> tuple[int, int] | None:
     return (sum(scored), len(scored)) if scored else None
 
 
-def _label(when: dt.datetime) -> str:
-    return f"{when.day} {when:%b %Y}"
-
-
 def history_charts(
-    answers: Answers, fields: dict[str, KnownField], titles: dict[str, str]
+    answers: Answers,
+    fields: dict[str, KnownField],
+    titles: dict[str, str],
+    words: Words = ENGLISH,
+    language: str = "en",
+    rtl: bool = False,
 ) -> list[dict[str, Any]]:
     """A line per rating answered at more than one time (across the kept answers files)."""
     charts_out = []
+
+    def _label(when: dt.datetime) -> str:
+        return i18n.format_short_day(when, language)
+
     for key, known in sorted(fields.items(), key=lambda kv: kv[1].order):
         if known.field.kind != "rating":
             continue
@@ -96,7 +102,9 @@ def history_charts(
         if len(points) < 2:
             continue
         maximum = int(known.field.attrs["scale"]) * len(known.field.items)
-        title = f"{titles[known.exercise]}: total score over time"
+        title = words.gettext("%(exercise)s: total score over time") % {
+            "exercise": titles[known.exercise]
+        }
         charts_out.append(
             {
                 "title": title,
@@ -105,6 +113,8 @@ def history_charts(
                     title,
                     [(p[0], p[1]) for p in points],
                     maximum,
+                    words=words,
+                    rtl=rtl,
                 ),
                 "maximum": maximum,
                 "statements": len(known.field.items),
@@ -130,9 +140,16 @@ def series_charts(
     groups: dict[str, list[str]],
     fields: dict[str, KnownField],
     titles: dict[str, str],
+    words: Words = ENGLISH,
+    language: str = "en",
+    rtl: bool = False,
 ) -> list[dict[str, Any]]:
     """Repeated self-assessments: each statement, scored in each exercise of the series."""
     out = []
+
+    def _label(when: dt.datetime) -> str:
+        return i18n.format_short_day(when, language)
+
     for tracks, eids in sorted(groups.items()):
         ratings: dict[str, list[KnownField]] = {}
         for eid in eids:
@@ -163,7 +180,9 @@ def series_charts(
                 }
                 for name, a, v, m in zip(names, given, values, members, strict=True)
             ]
-            title = f"{titles[members[0].exercise]}: each statement, first and repeated"
+            title = words.gettext("%(exercise)s: each statement, first and repeated") % {
+                "exercise": titles[members[0].exercise]
+            }
             answered = any(values)
             out.append(
                 {
@@ -180,6 +199,8 @@ def series_charts(
                         names,
                         rows,
                         max(int(m.field.attrs["scale"]) for m in members),
+                        words=words,
+                        rtl=rtl,
                     )
                     if answered
                     else None,
@@ -209,15 +230,17 @@ def render(work: ClientWork, reader: Reader) -> Made:
     titles = {eid: reader.get(f"exercise:{eid}").title for eid in sorted(wanted)}
     client = reader.get("client")
     today = reader.get("today")
+    words, language = reader.get("words"), reader.get("lang")
+    rtl = reader.get("dir") == "rtl"  # time runs from the right, as the page reads
     return work.render_page(
         reader,
         "progress.html",
         "progress.html",
-        page_title="Your progress",
+        page_title=words.gettext("Your progress"),
         goals=goals_view(client["goals"], today),
         sessions=sessions_view(client["engagement"]["sessions"], today),
-        history=history_charts(answers, fields, titles),
-        series=series_charts(answers, groups, fields, titles),
+        history=history_charts(answers, fields, titles, words, language, rtl),
+        series=series_charts(answers, groups, fields, titles, words, language, rtl),
     )
 
 

@@ -16,7 +16,9 @@ from markupsafe import Markup, escape
 
 from workbook.load.answers import Answers
 from workbook.models import Exercise, Field
+from workbook.render import i18n
 from workbook.render.charts import clamp
+from workbook.render.i18n import ENGLISH, Words
 
 
 @dataclass(frozen=True)
@@ -71,39 +73,66 @@ def rating_series(fields: list[tuple[Exercise, Field]], answers: Answers) -> lis
     return out
 
 
-def progress_chart(series: Series, colour: str = "#1f4e79") -> Markup:
+def progress_chart(
+    series: Series,
+    colour: str = "#1f4e79",
+    words: Words = ENGLISH,
+    language: str = "en",
+    *,
+    rtl: bool = False,
+) -> Markup:
     """A bar per dated total, as inline SVG (attributes only: no page CSS reaches inside it),
-    with a table of the same figures beneath for reading aloud and copying."""
+    with a table of the same figures beneath for reading aloud and copying; dates, numbers
+    and headings in the client's language. Right to left (``rtl``), the drawing is mirrored:
+    dates on the right, bars growing leftwards."""
+    _ = words.gettext
+
+    def day(p: Point) -> str:
+        return escape(i18n.format_short_day(p.date, language))
+
+    def num(n: int) -> str:
+        return i18n.format_number(n, language)
+
     bar_w, row_h, left = 300, 22, 80
     label_w = left + 60
+    width = label_w + bar_w + 10
+
+    def at(x: float, w: float = 0) -> float:  # the drawing's mirror image, right to left
+        return width - x - w if rtl else x
+
     font = 'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="10" fill="#1d232b"'
     height = row_h * len(series.points) + 6
     rows = []
     for i, p in enumerate(series.points):
         y = 3 + i * row_h
-        width = (
+        filled = (
             round(bar_w * clamp(p.total, series.maximum) / series.maximum) if series.maximum else 0
         )
         rows.append(
-            f'<text x="0" y="{y + 14}" {font}>{escape(p.date)}</text>'
-            f'<rect x="{left}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#e8ecf1"/>'
-            f'<rect x="{left}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
+            f'<text x="{at(0):g}" y="{y + 14}" {font}>{day(p)}</text>'
+            f'<rect x="{at(left, bar_w):g}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" '
+            'fill="#e8ecf1"/>'
+            f'<rect x="{at(left, filled):g}" y="{y + 3}" width="{filled}" height="{row_h - 8}" '
             f'fill="{escape(colour)}"/>'
-            f'<text x="{left + bar_w + 8}" y="{y + 14}" {font}>{p.total} / {series.maximum}</text>'
+            f'<text x="{at(left + bar_w + 8):g}" y="{y + 14}" {font}>'
+            f"{num(p.total)} / {num(series.maximum)}</text>"
         )
     svg = (
-        f'<svg class="chart" role="img" aria-hidden="true" width="{label_w + bar_w + 10}" '
-        f'height="{height}" viewBox="0 0 {label_w + bar_w + 10} {height}" '
+        f'<svg class="chart" role="img" aria-hidden="true" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" direction="{"rtl" if rtl else "ltr"}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>'
     )
+    of = _("%(score)s of %(maximum)s")
     table = "".join(
-        f"<tr><td>{escape(p.date)}</td><td>{escape(p.exercise)}</td>"
-        f"<td>{p.total} of {series.maximum}</td></tr>"
+        f"<tr><td>{day(p)}</td><td>{escape(p.exercise)}</td>"
+        f"<td>{escape(of % {'score': num(p.total), 'maximum': num(series.maximum)})}</td></tr>"
         for p in series.points
+    )
+    heads = "".join(
+        f'<th scope="col">{escape(h)}</th>' for h in (_("Date"), _("Exercise"), _("Score"))
     )
     return Markup(
         f'<figure class="progress-chart"><figcaption>{escape(series.title)}</figcaption>{svg}'
-        '<table class="chart-table"><thead><tr><th scope="col">Date</th>'
-        '<th scope="col">Exercise</th><th scope="col">Score</th></tr></thead>'
+        f'<table class="chart-table"><thead><tr>{heads}</tr></thead>'
         f"<tbody>{table}</tbody></table></figure>"
     )

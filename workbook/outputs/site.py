@@ -16,6 +16,7 @@ from workbook.errors import Problem
 from workbook.load.job import StageView
 from workbook.outputs import page_data
 from workbook.outputs.base import ClientWork, Made, Output, Task
+from workbook.outputs.earlier import gone_answers
 from workbook.render.recording import Reader
 
 
@@ -36,12 +37,12 @@ def _fields(
     problems: list[Problem] = []
     for view in views:
         for eid in view.stage.exercises:
-            done, found = work.exercise(eid, reader)
+            counted, found = work.count(eid, reader)
             problems += found
-            if done is None:
+            if counted is None:
                 continue
-            fields[eid] = done.keys()
-            items.update(done.rating_items())
+            fields[eid] = counted[0]
+            items.update(counted[1])
             dated.update(reader.get(f"dated:{eid}"))
     return fields, items, dated, problems
 
@@ -63,6 +64,30 @@ def summary_page(
     return work.render_page(reader, template, relative, page_data=data, **extra)
 
 
+def past_their_date(reader: Reader) -> list[dict[str, Any]]:
+    """Open milestones whose date has passed; the date is read only when one is open and
+    dated, so a home page without such a milestone does not change with the day."""
+    goals = reader.get("goals")
+    dated = [m for g in goals for m in g["milestones"] if m["due"] is not None and not m["done"]]
+    if not dated:
+        return []
+    today = reader.get("today")
+    return [m for m in dated if m["due"] < today]
+
+
+def home_page(work: ClientWork, views: list[StageView], reader: Reader) -> Made:
+    return summary_page(
+        work,
+        views,
+        "home.html",
+        "index.html",
+        reader,
+        page_title=reader.get("words").gettext("Your workbook"),
+        late=past_their_date(reader),
+        language_note=reader.get("fallback"),
+    )
+
+
 def stage_page(work: ClientWork, view: StageView, reader: Reader) -> Made:
     stage = reader.get("stages")[view.number - 1]
     return summary_page(
@@ -73,6 +98,7 @@ def stage_page(work: ClientWork, view: StageView, reader: Reader) -> Made:
         reader,
         stage=stage,
         page_title=stage["title"],
+        language_note=reader.get("fallback"),
     )
 
 
@@ -92,10 +118,38 @@ def exercise_page(work: ClientWork, view: StageView, index: int, reader: Reader)
         stage=stage,
         exercise=shown,
         body=work.body(done, reader),
+        written=done.exercise.fallback or "",  # its language, where not the page's
         page_title=shown["title"],
         previous=exercises[index - 1] if index else None,
         next=exercises[index + 1] if index + 1 < len(exercises) else None,
         page_data=data,
+        language_note=reader.get(f"fallback:{shown['id']}"),
+    )
+
+
+def earlier_page(work: ClientWork, reader: Reader) -> Made:
+    """Earlier work: each exercise drawn read-only with the client's answers in place."""
+    shown = []
+    problems: list[Problem] = []
+    for entry in reader.get("earlier"):
+        if entry["fields"] is not None:
+            gone, found = gone_answers(work, entry, reader)
+            problems += found
+            if gone:
+                shown.append({**entry, "answers": gone, "body": None})
+            continue
+        done, found = work.exercise(entry["id"], reader)
+        problems += found
+        if done is not None:
+            shown.append({**entry, "answers": [], "body": work.body(done, reader, medium="print")})
+    if problems:
+        return {}, problems
+    return work.render_page(
+        reader,
+        "earlier.html",
+        "earlier-work.html",
+        earlier_work=shown,
+        page_title=reader.get("words").gettext("Earlier work"),
     )
 
 
@@ -105,19 +159,7 @@ def plan(work: ClientWork) -> list[Task]:
     views = list(job.released)
     tasks: list[Task] = []
     if job.only_stage is None:
-        tasks.append(
-            Task(
-                "page:index.html",
-                functools.partial(
-                    summary_page,
-                    work,
-                    views,
-                    "home.html",
-                    "index.html",
-                    page_title="Your workbook",
-                ),
-            )
-        )
+        tasks.append(Task("page:index.html", functools.partial(home_page, work, views)))
     for view in views:
         tasks.append(
             Task(f"page:{view.slug}/index.html", functools.partial(stage_page, work, view))
@@ -129,6 +171,8 @@ def plan(work: ClientWork) -> list[Task]:
                     functools.partial(exercise_page, work, view, i),
                 )
             )
+    if job.only_stage is None and (job.earlier or job.earlier_fields):
+        tasks.append(Task("page:earlier-work.html", functools.partial(earlier_page, work)))
     if job.only_stage is None:
         tasks += asset_tasks(work)
     return tasks

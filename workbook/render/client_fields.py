@@ -25,6 +25,11 @@ class KnownField:
     exercise: str
     stage: str
     order: int  # position in the programme: stages, exercises, fields
+    question: str = ""  # the question, as plain words
+    items: tuple[tuple[str, str], ...] = ()  # each item's key and plain words
+
+    def item_text(self, key: str) -> str:
+        return dict(self.items).get(key, key)
 
 
 def client_fields(
@@ -47,8 +52,12 @@ def client_fields(
                 continue
             done, trouble = personalise(eid)
             problems += trouble
+            labels = done.labels() if done is not None else {}
             for field in done.fields if done is not None else ():
                 key = f"{eid}/{field.id}"
-                found[key] = KnownField(key, field, eid, stage.id, order)
+                asked, items = labels.get(field.id, ("", {}))
+                found[key] = KnownField(
+                    key, field, eid, stage.id, order, asked, tuple(items.items())
+                )
                 order += 1
     return found, problems

@@ -8,6 +8,7 @@ everything it pulls in) are computed here once per process too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,10 +45,39 @@ class RenderContext:
     template_dirs: tuple[Path, ...]
     exercises: Mapping[str, Exercise]
     bytecode: AuthenticatedCache | None = None
+    content: Path | None = None  # where includes come from: content/, or a release's copy
     _file_digests: dict[Path, str] = field(default_factory=dict)
     _template_digests: dict[str, str] = field(default_factory=dict)
     _exercise_digests: dict[str, str] = field(default_factory=dict)
     _bytes: dict[Path, bytes] = field(default_factory=dict)
+    _releases: dict[str, RenderContext] = field(default_factory=dict)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.content if self.content is not None else self.root / "content"
+
+    def for_release(
+        self, key: str, exercises: Mapping[str, Exercise], content: Path
+    ) -> RenderContext:
+        """The context of a release's exercises: layouts and file digests shared with this one.
+
+        An exercise's digest is made from its own content, so a page of a release
+        and of the working copy with the same exercise has the same key.
+        """
+        if key not in self._releases:
+            child = RenderContext(
+                self.root,
+                self.template_dirs,
+                exercises,
+                self.bytecode,
+                content,
+                _file_digests=self._file_digests,
+                _template_digests=self._template_digests,
+                _bytes=self._bytes,
+            )
+            child.__dict__["pages"] = self.pages
+            self._releases[key] = child
+        return self._releases[key]
 
     @cached_property
     def pages(self) -> jinja2.Environment:
@@ -55,7 +85,7 @@ class RenderContext:
 
     @cached_property
     def personaliser(self) -> Personaliser:
-        return Personaliser(self.exercises, self.root / "content", self.bytecode)
+        return Personaliser(self.exercises, self.content_dir, self.bytecode)
 
     def template(self, name: str) -> jinja2.Template:
         return self.pages.get_template(name)
@@ -114,29 +144,54 @@ class RenderContext:
             self._template_digests[name] = digest(parts)
         return self._template_digests[name]
 
+    def included(self, exercise: Exercise) -> list[str]:
+        """The files under content/ an exercise's Jinja includes (all of them when not literal)."""
+        if not exercise.has_jinja:
+            return []
+        names = _closure(self.personaliser.env, f"exercise:{exercise.id}")
+        if names is None:
+            names = [rel for rel, _ in files_under(self.content_dir)]
+        return [n for n in names if not n.startswith("exercise:")]
+
     def exercise_digest(self, eid: str) -> str:
         """An exercise (front matter and body) and every content file it includes."""
         if eid not in self._exercise_digests:
             exercise = self.exercises.get(eid)
             if exercise is None:
                 return ""
-            included: list[tuple[str, str]] = []
-            if exercise.has_jinja:
-                env = self.personaliser.env
-                names = _closure(env, f"exercise:{eid}")
-                content = self.root / "content"
-                if names is None:
-                    names = [rel for rel, _ in files_under(content)]
-                included = [
-                    (n, self.file_digest(content / n))
-                    for n in names
-                    if not n.startswith("exercise:")
-                ]
+            content = self.content_dir
+            included = [(n, self.file_digest(content / n)) for n in self.included(exercise)]
             model = (exercise.id, exercise.title, exercise.kind, exercise.minutes)
             self._exercise_digests[eid] = digest(
                 model, exercise.summary, exercise.tracks, exercise.body, included
             )
         return self._exercise_digests[eid]
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """The templates one source names. Most sources are read without parsing: an exercise
+    that names no template, or a layout whose every such tag names one file in quotes in
+    the plain forms (``{% extends "base.html" %}``, ``{% include "x.html" %}``,
+    ``{% import "m.html" as m %}``, ``{% from "m.html" import a %}``); anything else is parsed
+    (parsing is most of a small rebuild's time)."""
+    if env.line_statement_prefix is None and env.block_start_string == "{%":
+        tags = _ANY_REFERENCE.findall(source)
+        if not tags:
+            return []
+        plain = _PLAIN_REFERENCE.findall(source)
+        if len(plain) == len(tags):
+            return [a or b for a, b in plain]
+    return list(meta.find_referenced_templates(env.parse(source)))
+
+
+# A tag that may name a template, and the plain forms of one naming a single file in quotes.
+_ANY_REFERENCE = re.compile(r"\{%[-+]?\s*(?:extends|include|import|from)\b")
+_PLAIN_REFERENCE = re.compile(
+    r"""\{%[-+]?\s*(?:extends|include|import|from)\s+(?:"([^"'{}%]+)"|'([^"'{}%]+)')"""
+    r"""(?:\s*[-+]?%\}|\s+(?:ignore\s+missing\s*)?(?:with|without)\s+context\s*[-+]?%\}"""
+    r"""|\s+ignore\s+missing\s*[-+]?%\}|\s+as\s+\w+(?:\s+(?:with|without)\s+context)?\s*[-+]?%\}"""
+    r"""|\s+import\s)"""
+)
 
 
 def _closure(env: jinja2.Environment, name: str) -> list[str] | None:
@@ -150,7 +205,7 @@ def _closure(env: jinja2.Environment, name: str) -> list[str] | None:
         seen.add(current)
         try:
             source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
-            refs = list(meta.find_referenced_templates(env.parse(source)))
+            refs = _references(env, source)
         except jinja2.TemplateError:
             continue  # a missing or broken template: the render reports it
         if None in refs:

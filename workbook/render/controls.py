@@ -19,6 +19,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.utils import EnvType, OptionsDict
 
 from workbook.render.fields import Parsed
+from workbook.render.i18n import words_of
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,16 @@ def _rating_head(n: int, scale: int, attrs: dict[str, str]) -> str:
 def _rating(d: Drawing) -> str:
     scale = int(d.attrs["scale"])
     given = d.value if isinstance(d.value, dict) else {}
+    words = words_of(d.env)
+    of = words.gettext("%(score)s of %(maximum)s")
     heads = "".join(_rating_head(n, scale, d.attrs) for n in range(1, scale + 1))
     rows = []
     for item, toks in zip(d.parsed.field.items, d.parsed.item_tokens, strict=True):
         rid = f"{d.name}/{item.key}"
         cells = "".join(
             f'<td><input type="radio" name="{e(rid)}" value="{n}" '
-            f'aria-label="{n} of {scale}" aria-describedby="{e(rid)}/label"'
+            f'aria-label="{e(of % {"score": n, "maximum": scale})}" '
+            f'aria-describedby="{e(rid)}/label"'
             f"{' checked' if given.get(item.key) == n else ''}></td>"
             for n in range(1, scale + 1)
         )
@@ -137,7 +141,8 @@ def _rating(d: Drawing) -> str:
         )
     table = (
         '<div class="table-wrap"><table class="rating-grid">\n'
-        f'<thead><tr><th scope="col"><span class="sr-only">Statement</span></th>{heads}'
+        f'<thead><tr><th scope="col"><span class="sr-only">{e(words.gettext("Statement"))}</span>'
+        f"</th>{heads}"
         "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n"
     )
     return d.fieldset(table)
@@ -146,12 +151,14 @@ def _rating(d: Drawing) -> str:
 def _table(d: Drawing) -> str:
     columns = d.attrs["columns"].split("|")
     given = d.value if isinstance(d.value, list) else []
+    where = words_of(d.env).gettext("%(column)s, row %(row)s")
     body = []
     for i in range(max(int(d.attrs["rows"]), len(given))):
         row = given[i] if i < len(given) and isinstance(given[i], list) else []
         cells = "".join(
             f'<td><input type="text" name="{e(d.name)}" data-row="{i}" data-col="{j}" '
-            f'aria-label="{e(col)}, row {i + 1}" value="{e(str(row[j]) if j < len(row) else "")}">'
+            f'aria-label="{e(where % {"column": col, "row": i + 1})}" '
+            f'value="{e(str(row[j]) if j < len(row) else "")}">'
             "</td>"
             for j, col in enumerate(columns)
         )

@@ -25,9 +25,11 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from workbook.errors import Problem, SourceLocation
 from workbook.render import controls, fields, paper
+from workbook.render.i18n import ENGLISH, N_
 
 CALLOUTS = ("note", "tip", "warning")
 MAX_TABLE_CELLS = 50_000  # a bigger table takes seconds to parse, and is no exercise
+_CALLOUTS = {"note": N_("Note"), "tip": N_("Tip"), "warning": N_("Warning")}
 _OPEN = re.compile(r"^(:{3,})\s*(.*?)\s*$")
 _CLOSE = re.compile(r"^:{3,}\s*$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -152,7 +154,7 @@ def _render_callout(
 ) -> str:
     tok = tokens[idx]
     body = self.render(tok.children or [], options, env)
-    label = {"note": "Note", "tip": "Tip", "warning": "Warning"}[tok.info]
+    label = escapeHtml(env["words"].gettext(_CALLOUTS[tok.info]))
     return (
         f'<aside class="callout callout-{tok.info}" role="note" aria-label="{label}">'
         f'<p class="callout-label">{label}</p>{body}</aside>\n'
@@ -165,9 +167,10 @@ def _render_coach(
     if env.get("edition") != "coach":
         return ""
     body = self.render(tokens[idx].children or [], options, env)
+    label = escapeHtml(env["words"].gettext("Coach note"))
     return (
-        '<aside class="coach-note" aria-label="Coach note">'
-        f'<p class="callout-label">Coach note</p>{body}</aside>\n'
+        f'<aside class="coach-note" aria-label="{label}">'
+        f'<p class="callout-label">{label}</p>{body}</aside>\n'
     )
 
 
@@ -251,10 +254,18 @@ def render(
     exercise: str,
     values: dict[str, Any] | None = None,
     medium: str = "screen",
+    words: Any = None,
 ) -> str:
     """Render tokens for one edition, pre-filling fields with ``values`` (field id → value).
 
-    ``medium`` is ``screen`` (form controls, the site) or ``print`` (drawn for a pen, the packs).
+    ``medium`` is ``screen`` (form controls, the site) or ``print`` (drawn for a pen, the packs);
+    ``words``: the tool's own words in the client's language (English without).
     """
-    env = {"edition": edition, "exercise": exercise, "values": values or {}, "medium": medium}
+    env = {
+        "edition": edition,
+        "exercise": exercise,
+        "values": values or {},
+        "medium": medium,
+        "words": words or ENGLISH,
+    }
     return str(MD.renderer.render(tokens, MD.options, env))

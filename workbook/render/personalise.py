@@ -38,31 +38,65 @@ class Personalised:
     reads: Mapping[str, str] = field(default_factory=dict)
     # an exercise without Jinja draws the same for every client who has not answered it:
     # those drawings are shared by the process (edition, medium → HTML)
-    shared: dict[tuple[str, str], str] | None = field(default=None, compare=False, repr=False)
+    shared: dict[tuple[str, str, str], str] | None = field(default=None, compare=False, repr=False)
 
-    def html(self, *, edition: str, values: dict[str, Any], medium: str = "screen") -> str:
-        """The exercise drawn for ``medium``, with the client's answers (field id → value)."""
+    def html(
+        self, *, edition: str, values: dict[str, Any], medium: str = "screen", words: Any = None
+    ) -> str:
+        """The exercise drawn for ``medium``, with the client's answers (field id → value);
+        the tool's own words on it (a callout's label, a hint) in ``words``' language."""
         if self.shared is not None and not values:
-            key = (edition, medium)
+            key = (edition, medium, str(getattr(words, "workbook_key", "en")))
             if key not in self.shared:
-                self.shared[key] = self._draw(edition, values, medium)
+                self.shared[key] = self._draw(edition, values, medium, words)
             return self.shared[key]
-        return self._draw(edition, values, medium)
+        return self._draw(edition, values, medium, words)
 
-    def _draw(self, edition: str, values: dict[str, Any], medium: str) -> str:
+    def _draw(self, edition: str, values: dict[str, Any], medium: str, words: Any) -> str:
         return markdown.render(
-            self.tokens, edition=edition, exercise=self.exercise.id, values=values, medium=medium
+            self.tokens,
+            edition=edition,
+            exercise=self.exercise.id,
+            values=values,
+            medium=medium,
+            words=words,
         )
 
     def keys(self) -> list[str]:
         """The answer names of its fields, ``exercise/field``."""
         return [f"{self.exercise.id}/{f.id}" for f in self.fields]
 
+    def labels(self) -> dict[str, tuple[str, dict[str, str]]]:
+        """Each field's question and its items' texts, as plain words (for readable exports)."""
+        found = {}
+        for token in self.tokens:
+            parsed = token.meta.get("parsed") if token.type == "field" else None
+            if parsed is None:
+                continue
+            inline = next((t for t in parsed.question if t.type == "inline"), None)
+            asked = _plain(inline.children or []) if inline is not None else ""
+            items = {
+                item.key: _plain(toks)
+                for item, toks in zip(parsed.field.items, parsed.item_tokens, strict=True)
+            }
+            found[parsed.field.id] = (asked, items)
+        return found
+
     def rating_items(self) -> dict[str, int]:
         """The statement count of each rating field (a rating is complete when all are scored)."""
         return {
             f"{self.exercise.id}/{f.id}": len(f.items) for f in self.fields if f.kind == "rating"
         }
+
+
+def _plain(tokens: list[Token]) -> str:
+    """Inline tokens as their words alone: emphasis, links and code marks left out."""
+    words = "".join(
+        " " if t.type in ("softbreak", "hardbreak") else t.content
+        for t in tokens
+        if t.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
+    return " ".join(words.split())
 
 
 class RecordingAnswers(Mapping[str, Any]):
@@ -105,7 +139,7 @@ class Personaliser:
     _env: jinja2.Environment | None = None
     _fast: jinja2.Environment | None = None
     _static: dict[str, tuple[list[Token], markdown.ParseReport]] = field(default_factory=dict)
-    _drawings: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
+    _drawings: dict[str, dict[tuple[str, str, str], str]] = field(default_factory=dict)
 
     @property
     def env(self) -> jinja2.Environment:

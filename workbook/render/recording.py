@@ -26,8 +26,18 @@ from jinja2.runtime import Context
 from jinja2.utils import missing
 
 from workbook.digests import bytes_digest, digest
+from workbook.render.explain import Record
 
-__all__ = ["READER", "Reader", "RecordingContext", "Source", "bytes_digest", "digest", "fresh"]
+__all__ = [
+    "READER",
+    "KeyedRecord",
+    "Reader",
+    "RecordingContext",
+    "Source",
+    "bytes_digest",
+    "digest",
+    "fresh",
+]
 
 READER = "workbook reader"  # not an identifier: no template can name it
 
@@ -68,10 +78,19 @@ class Reader:
 
     def context(self, names: Mapping[str, str], **extra: Any) -> dict[str, Any]:
         """A template context offering inputs (variable → input name), each recorded only
-        if the template resolves its variable; ``extra`` values are not inputs."""
+        if the template resolves its variable; ``extra`` values are not inputs.
+
+        An input the source lists in ``keyed`` (the profile) is offered key by key: a
+        page that prints ``client.name`` depends on the name, not on the role."""
+        keyed: frozenset[str] = getattr(self.source, "keyed", frozenset())
         values: dict[str, Any] = {}
         for variable, name in names.items():
-            values[variable] = self.source.value(name)
+            value = self.source.value(name)
+            if name in keyed and isinstance(value, Record):
+                values[variable] = KeyedRecord(value, self, name)
+                self.offered.pop(variable, None)
+                continue
+            values[variable] = value
             self.offered[variable] = name
         for variable in extra:
             self.offered.pop(variable, None)
@@ -101,3 +120,101 @@ class RecordingContext(Context):
             if isinstance(reader, Reader) and key in reader.offered:
                 reader.note(reader.offered[key])
         return value
+
+
+class KeyedRecord(Record):
+    """A mapping input whose keys are recorded one by one, as ``<input>.<key>``.
+
+    Reading a key (``client.role``, ``client["role"]``, ``.get``, ``in``) records that
+    key alone; whatever sees the whole mapping (a loop, ``items()``, its length,
+    printing it, comparing it, copying it) records the whole input, so nothing a
+    template can learn of the mapping escapes its record. The source gives each
+    ``<input>.<key>`` a digest of that key's value (and of whether it is there).
+    """
+
+    __slots__ = ("_input", "_reader")
+
+    def __init__(self, values: Record, reader: Reader, name: str) -> None:
+        super().__init__(values, values._label)
+        self._reader = reader
+        self._input = name
+
+    def _key(self, key: object) -> None:
+        self._reader.note(f"{self._input}.{key}" if isinstance(key, str) else self._input)
+
+    def _whole(self) -> None:
+        self._reader.note(self._input)
+
+    def __getitem__(self, key: str) -> Any:
+        self._key(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._key(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._key(key)
+        return super().__contains__(key)
+
+    # everything else sees the whole mapping
+    def __iter__(self) -> Any:
+        self._whole()
+        return super().__iter__()
+
+    def __reversed__(self) -> Any:
+        self._whole()
+        return super().__reversed__()
+
+    def __len__(self) -> int:
+        self._whole()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._whole()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._whole()
+        return super().values()
+
+    def items(self) -> Any:
+        self._whole()
+        return super().items()
+
+    def copy(self) -> dict[str, Any]:
+        self._whole()
+        return dict(super().items())
+
+    def __repr__(self) -> str:
+        self._whole()
+        return super().__repr__()
+
+    def __str__(self) -> str:
+        self._whole()
+        return super().__repr__()
+
+    def __eq__(self, other: object) -> bool:
+        self._whole()
+        return super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        self._whole()
+        return super().__ne__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: Any) -> Any:
+        self._whole()
+        return super().__or__(other)
+
+    def __ror__(self, other: Any) -> Any:
+        self._whole()
+        return super().__ror__(other)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        self._whole()
+        return (Record, (dict(super().items()), self._label))
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return self.__reduce__()

@@ -15,21 +15,16 @@ template must not be able to reach Python objects, read files outside
   made is checked again after; an iterator handed to a filter is read into a
   list that stops as soon as it grows too big;
 * a value printed with ``{{ }}`` is measured before it is turned into text, a
-  page's output stops at :data:`MAX_OUTPUT` characters and its rendering at
-  :data:`MAX_SECONDS` (where the platform has timers);
+  page's output stops at :data:`MAX_OUTPUT` characters and its rendering after a
+  time limit (:mod:`workbook.render.capped`);
 * loaders refuse files that resolve outside their folder (symlinks too).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import itertools
 import math
-import signal
-import threading
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -68,8 +63,6 @@ from workbook.render.sizes import (
 
 __all__ = ["MAX_OUTPUT", "MAX_VALUE", "TooBig"]
 
-MAX_SECONDS = 10.0  # to render one page
-BATCH = 16  # chunks of output joined before the page's size is checked again
 PLAIN_TYPES = (str, int, float, bool, dt.date, dict, list, tuple, type(None), Markup, LoopContext)
 # Filters that hand back the values they were given, rearranged or picked out: they make no
 # text of them. Every other filter may turn its input into text, so its input is measured.
@@ -366,61 +359,3 @@ class ContainedLoader(jinja2.FileSystemLoader):
         if not any(real.is_relative_to(Path(p).resolve()) for p in self.searchpath):
             raise LinkedOutside(template, filename)
         return source, filename, uptodate
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt a render that takes too long (main thread, POSIX timers; else no limit)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise TooBig(f"the page took longer than {seconds:g} s to render (a loop without end?)")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def render_capped(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """Render with the output and time caps; any failure is a located ``TemplateError``."""
-    parts: list[str] = []
-    total = 0
-    try:
-        with _time_limit(MAX_SECONDS):
-            chunks = template.generate(context)
-            # joined a few at a time: each printed value is bounded, so the check comes
-            # soon enough, and far fewer steps run in Python
-            while batch := list(itertools.islice(chunks, BATCH)):
-                part = "".join(batch)
-                total += len(part)
-                if total > MAX_OUTPUT:
-                    raise TooBig(
-                        f"the page would be longer than {MAX_OUTPUT:,} characters — "
-                        "an output bomb, or a loop that never ends"
-                    )
-                parts.append(part)
-    except jinja2.TemplateError:
-        raise
-    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
-        raise _located(
-            jinja2.TemplateRuntimeError(f"{type(exc).__name__}: {exc}"), exc, template
-        ) from None
-    return "".join(parts)
-
-
-def _located(error: jinja2.TemplateError, cause: BaseException, template: Any) -> Any:
-    """Give ``error`` the template file and line where ``cause`` happened."""
-    filename, line = template.filename, 0
-    for frame in traceback.extract_tb(cause.__traceback__):
-        if frame.filename and not frame.filename.endswith(".py") and frame.lineno:
-            filename, line = frame.filename, frame.lineno
-    error.lineno = line  # type: ignore[attr-defined]
-    error.filename = filename  # type: ignore[attr-defined]
-    return error

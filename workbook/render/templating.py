@@ -28,6 +28,8 @@ from jinja2.ext import Extension
 from jinja2.lexer import TokenStream
 
 from workbook.errors import Problem, SourceLocation
+from workbook.render import i18n
+from workbook.render.capped import render_capped
 from workbook.render.explain import (
     Explanation,
     Record,
@@ -37,7 +39,7 @@ from workbook.render.explain import (
     unknown_name,
 )
 from workbook.render.lines import LineMap, LineMarks, unmark
-from workbook.render.sandbox import ContainedLoader, Sandbox, render_capped
+from workbook.render.sandbox import ContainedLoader, Sandbox
 
 __all__ = ["render_capped", "template_problem"]
 
@@ -76,7 +78,11 @@ def markdown_text(value: Any) -> str:
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
-def plain(value: Any, skip: frozenset[str] = frozenset({"path", "line"}), label: str = "") -> Any:
+def plain(
+    value: Any,
+    skip: frozenset[str] = frozenset({"path", "line", "translations", "fallback"}),
+    label: str = "",
+) -> Any:
     """Models → plain mappings/lists/text for templates; file paths are left out.
 
     Mappings remember what they are (``goal``, ``coach``…), so a misspelt key can be
@@ -184,9 +190,10 @@ def page_environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["longdate"] = long_date
-    # every word a layout writes goes through gettext ({% trans %}, _()), so it can be translated
+    # every word a layout writes goes through gettext (_(), ngettext()): English unless the
+    # page's reader offers its language's callables; dates and numbers by the page's ``lang``
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install_filters(env)
     return env
 
 
@@ -245,12 +252,15 @@ def render_marked(template: jinja2.Template, context: dict[str, Any]) -> tuple[s
     return unmark(render_capped(template, context), path_of)
 
 
-def long_date(value: Any) -> str:
-    """``2026-09-01`` → ``1 September 2026``; times keep their hour."""
-    if isinstance(value, dt.datetime):
-        return f"{value.day} {value:%B %Y, %H:%M}"
+def short_day(value: Any) -> str:
+    """``2026-09-08`` (a date, or its ISO text) → ``8 Sep 2026``, for tables."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
     if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
+        return f"{value.day} {value:%b %Y}"
     return "" if value is None else str(value)
 
 
