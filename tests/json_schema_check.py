@@ -61,7 +61,10 @@ def _enum(rule: Any, value: Any, where: str, _: dict[str, Any]) -> list[str]:
 
 
 def _pattern(rule: Any, value: Any, where: str, _: dict[str, Any]) -> list[str]:
-    if isinstance(value, str) and not re.search(rule, value):
+    # ECMA-262, as JSON Schema says: ``$`` is the end of the text alone, where Python's
+    # ``$`` also matches before a final newline
+    ecma = re.sub(r"(?<!\\)\$", r"\\Z", rule)
+    if isinstance(value, str) and not re.search(ecma, value):
         return [f"{where}: does not match {rule}"]
     return []
 
@@ -94,12 +97,25 @@ def _required(rule: Any, value: Any, where: str, _: dict[str, Any]) -> list[str]
 
 
 def _additional(rule: Any, value: Any, where: str, schema: dict[str, Any]) -> list[str]:
-    if not isinstance(value, dict) or rule is not False:
-        if isinstance(rule, dict):
-            raise ValueError("additionalProperties as a schema is not supported")
+    if not isinstance(value, dict) or rule is True:
         return []
     known = schema.get("properties", {})
+    if isinstance(rule, dict):  # a schema for every property not named
+        return [
+            e for k, v in value.items() if k not in known for e in errors(rule, v, f"{where}.{k}")
+        ]
     return [f"{where}: unknown {k!r}" for k in value if k not in known]
+
+
+def _property_names(rule: Any, value: Any, where: str, _: dict[str, Any]) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    # a name is a string; YAML 1.2 may read a key as a number or a boolean, which no name is
+    return [
+        e
+        for k in value
+        for e in (errors(rule, k, f"{where} key {k!r}") if isinstance(k, str) else [f"{k!r}"])
+    ]
 
 
 def _any_of(rule: Any, value: Any, where: str, _: dict[str, Any]) -> list[str]:
@@ -120,6 +136,10 @@ _KEYWORDS: dict[str, Callable[[Any, Any, str, dict[str, Any]], list[str]]] = {
     "properties": _properties,
     "required": _required,
     "additionalProperties": _additional,
+    "propertyNames": _property_names,
+    "minProperties": _bound(
+        lambda v, r: len(v) >= r, lambda v: isinstance(v, dict), "fewer properties than"
+    ),
     "anyOf": _any_of,
 }
 

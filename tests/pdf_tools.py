@@ -113,3 +113,48 @@ def ink(png: Path) -> float:
     """The share of pixels that are not white: 0 is a blank page."""
     counts = Image.open(png).convert("L").histogram()
     return sum(counts[:240]) / sum(counts)
+
+
+def form_values(path: Path, password: str | None = None) -> dict[str, object]:
+    """Every form field by name: text as text, a radio group's chosen value, a box ticked."""
+    reader = pypdf.PdfReader(path)
+    if password is not None:
+        reader.decrypt(password)
+    values: dict[str, object] = {}
+    for name, found in (reader.get_fields() or {}).items():
+        value = found.get("/V")
+        if found.get("/FT") == "/Tx":
+            values[name] = str(value or "")
+        elif "/Opt" in found:  # a radio group: its state is the index of the chosen option
+            state = str(value or "/Off").lstrip("/")
+            options = [str(o) for o in found["/Opt"]]
+            values[name] = options[int(state)] if state.isdigit() else None
+        else:
+            values[name] = value not in (None, "/Off")
+    return values
+
+
+def pdfinfo(path: Path) -> str:
+    """poppler's ``pdfinfo`` report, spaces folded: ``Form: AcroForm``, ``Tagged: yes``."""
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+    return "\n".join(" ".join(line.split()) for line in out.stdout.splitlines())
+
+
+def margin_texts(path: Path, depth: float = 60.0) -> list[tuple[str, str]]:
+    """Each page's running header and footer: the text within ``depth`` points of its top and
+    bottom edges, through PDFium."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        found = []
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            words = page.get_textpage()
+            top = words.get_text_bounded(0, height - depth, width, height)
+            bottom = words.get_text_bounded(0, 0, width, depth)
+            found.append((" ".join(top.split()), " ".join(bottom.split())))
+        return found
+    finally:
+        document.close()

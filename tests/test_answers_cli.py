@@ -359,18 +359,44 @@ def test_export_json_in_programme_order_with_gone_fields_last(imported, cli):
     assert doc["answers"][0]["stage"] == "start" and doc["answers"][0]["kind"] == "prompt"
 
 
-def test_export_csv_marks_gone_fields_and_defuses_formulas(imported, cli):
+def test_export_csv_labels_answers_in_words_marks_gone_fields_and_defuses_formulas(imported, cli):
     result = cli(["answers", "export", "alex", "--format", "csv"], imported)
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0] == ["stage", "exercise", "field", "kind", "status", "updated", "value"]
-    by_key = {f"{r[1]}/{r[2]}": r for r in rows[1:]}
-    assert by_key["hello/first"][6] == '\'=HYPERLINK("x")\nsecond line'
-    assert by_key["hello/retired"][4] == "no longer in the workbook"
-    assert by_key["self-check/self"][6] == "listens: 3; delegates: 2"
-    assert by_key["shapes/plan"][6] == "Ask for feedback | Me\nReview | Sam"
+    assert rows[0] == [
+        "stage",
+        "exercise",
+        "question",
+        "item",
+        "answer",
+        "scale",
+        "updated",
+        "status",
+        "key",
+    ]
+    by_key: dict[str, list[list[str]]] = {}
+    for r in rows[1:]:
+        by_key.setdefault(r[8], []).append(r)
+    first = by_key["hello/first"][0]
+    assert first[0] == "Getting started" and first[4] == '\'=HYPERLINK("x")\nsecond line'
+    assert by_key["hello/retired"][0][7] == "no longer in the workbook"
+    ratings = by_key["self-check/self"]
+    assert [r[1:6] for r in ratings] == [
+        ["Self check", "How often?", "I listen.", "3", "1 (Rarely) to 5 (Always)"],
+        ["Self check", "How often?", "I delegate.", "2", "1 (Rarely) to 5 (Always)"],
+    ]
+    assert [r[3:5] for r in by_key["shapes/habits"]] == [
+        ["Reading", "ticked"],
+        ["Writing", "ticked"],
+    ]
+    assert by_key["shapes/focus"][0][4] == "Feedback"
+    assert [r[3:5] for r in by_key["shapes/plan"]] == [
+        ["Row 1", "Step: Ask for feedback; Owner: Me"],
+        ["Row 2", "Step: Review; Owner: Sam"],
+    ]
+    assert by_key["goodbye/ready"][0][5].startswith("1 ")
 
 
-def test_export_markdown(imported, cli):
+def test_export_markdown_reads_by_title_question_and_statement(imported, cli):
     result = cli(["answers", "export", "alex", "--format", "md"], imported)
     text = result.output
     assert text.startswith("# Answers of Alex Example\n")
@@ -378,7 +404,10 @@ def test_export_markdown(imported, cli):
     assert '> \\=HYPERLINK("x")\n> second line' in text
     assert "## Answers to fields no longer in the workbook" in text
     assert "**retired** — no longer in the workbook" in text
-    assert "| Ask for feedback | Me |" in text
+    assert "**How often?** · scale 1 (Rarely) to 5 (Always)" in text
+    assert "- I listen. — 3\n- I delegate. — 2" in text
+    assert "- Row 1 — Step: Ask for feedback; Owner: Me" in text
+    assert "explains-intent" not in text and "listens" not in text
 
 
 def test_export_of_a_client_with_no_answers(project, cli):

@@ -30,7 +30,7 @@ def test_example_project_builds_every_client(example_project: Path, cli) -> None
     assert (jordan / "03-goal-setting" / "clear-goals.html").is_file()
     assert not (jordan / "04-action-plan").exists()
     home = (jordan / "index.html").read_text()
-    assert "Welcome, Jordan" in home
+    assert "Welcome, <bdi>Jordan</bdi>" in home
     assert "Helen Ashworth" in home  # the coach
     assert "Priya Raman" in home  # the sponsor
     assert 'aria-current="step"' in home and "You are here" in home

@@ -118,12 +118,22 @@ def test_first_build_renders_everything_and_records_it(project: Path) -> None:
     home = record["tasks"]["page:index.html"]
     assert home["files"].keys() == {"index.html"}
     # what rendering home read, and nothing it did not: no date, no other layout
-    assert {"tool", "client", "stages", "template:home.html", "exercise:hello"} <= set(
+    assert {"tool", "client.name", "stages", "template:home.html", "exercise:hello"} <= set(
         home["reads"]
     )
     assert "today" not in home["reads"] and "template:exercise.html" not in home["reads"]
     calendar = record["tasks"]["calendar:calendar.ics"]["reads"]
-    assert set(calendar) == {"tool", "client", "firm", "today"}
+    # the event texts are in the client's words
+    assert set(calendar) == {
+        "tool",
+        "identity",
+        "coach",
+        "engagement",
+        "goals",
+        "firm",
+        "today",
+        "words",
+    }
 
 
 def test_no_op_rebuild_renders_and_rewrites_nothing(project: Path) -> None:
@@ -435,3 +445,95 @@ def test_packs_follow_their_own_inputs(project: Path) -> None:
     packs = {k for _, k in rendered(report) if k.startswith("pack:")}
     assert packs == {"pack:packs/02-later.pdf", "pack:packs/engagement.pdf"}
     assert (project / "site/alex/packs/02-later.pdf").is_file()
+
+
+def test_tool_digest_reads_the_library_versions_importlib_metadata_gives() -> None:
+    """The quick check reads versions from .dist-info folders itself (importing
+    importlib.metadata costs more than the rest of a no-op build): the same versions."""
+    import importlib.metadata
+
+    from workbook.build import quick
+
+    expected = []
+    for name in quick.SHAPING:
+        try:
+            expected.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            expected.append((name, ""))
+    assert quick.shaping_versions() == expected
+    assert all(version for _, version in expected[:3])  # Jinja2 and markdown-it are installed
+
+
+def test_a_profile_value_no_page_prints_rebuilds_only_what_reads_the_whole_profile(
+    project: Path, tmp_path: Path
+) -> None:
+    """Templates read the profile key by key: a new role moves the pages that print it,
+    or that see the whole profile (a loop over it), and no others."""
+    edit(
+        project / "content/exercises/goodbye.md",
+        "---\n\n",
+        "---\n\n{% for key in client %}{% if key == 'role' %}Has a role. {% endif %}"
+        "{% endfor %}\n\n",
+    )
+    report, replaced = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(
+            project / "clients/alex.yml", "programme: mini", "programme: mini\nrole: Analyst"
+        ),
+    )
+    assert report.built == ["alex"]
+    # the progress page reads the whole profile; goodbye loops over it (and its stage page
+    # and home count its fields, so they read what personalising it read)
+    assert rendered(report) == {
+        ("alex", k)
+        for k in (
+            "page:progress.html",
+            "page:02-later/goodbye.html",
+            "page:02-later/index.html",
+            "page:index.html",
+        )
+    }
+    assert "alex/01-start/hello.html" not in replaced
+    assert "Has a role." in (project / "site/alex/02-later/goodbye.html").read_text()
+    record = json.loads((project / ".workbook/cache/site/clients/alex.json").read_text())
+    hello = record["tasks"]["page:01-start/hello.html"]["reads"]
+    assert "client.preferred_name" in hello and "client" not in hello
+    assert "client" in record["tasks"]["page:02-later/goodbye.html"]["reads"]
+
+
+def test_field_counts_follow_the_profile_values_that_make_the_fields(
+    project: Path, tmp_path: Path
+) -> None:
+    """Home counts each exercise's fields from the last build while what personalising the
+    exercise read holds; a goal added makes a field more, and home counts it."""
+    edit(
+        project / "content/exercises/goodbye.md",
+        "---\n\n",
+        "---\n\n{% for goal in goals %}\n::: {.prompt #on-{{ goal.id }} lines=2}\n"
+        "How is {{ goal.title }} going?\n:::\n\n{% endfor %}\n",
+    )
+    profile = project / "clients/alex.yml"
+    edit(profile, "programme: mini", "programme: mini\ngoals:\n  - {id: calm, title: Calm}")
+    report, _ = rebuild_after(
+        project,
+        tmp_path,
+        lambda: edit(
+            profile,
+            "{id: calm, title: Calm}",
+            "{id: calm, title: Calm}\n  - {id: pace, title: Pace}",
+        ),
+    )
+    assert ("alex", "page:index.html") in rendered(report)
+    record = json.loads((project / ".workbook/cache/site/clients/alex.json").read_text())
+    assert record["counted"]["goodbye"]["keys"] == [
+        "goodbye/on-calm",
+        "goodbye/on-pace",
+        "goodbye/ready",
+    ]
+    assert "goals" in record["counted"]["goodbye"]["reads"]
+    # an edit nothing of hello reads: its count is the recorded one, and the output is exact
+    report, _ = rebuild_after(
+        project, tmp_path / "again", lambda: edit(profile, "title: Pace", "title: Steady pace")
+    )
+    assert ("alex", "page:01-start/hello.html") not in rendered(report)

@@ -95,7 +95,7 @@ def test_encrypted_output_reveals_no_client_data_and_decrypts_to_the_page(
                 assert form.encode() not in everything, (profile.name, form)
     assert ANSWER_MARK.encode() not in everything
 
-    line = next(n for n in result.output.splitlines() if n.startswith("jordan-rivera:"))
+    line = next(n for n in result.output.splitlines() if n.startswith("jordan-rivera: encrypted"))
     folder = site / line.split("site/")[1].rstrip("/")
     shell = (folder / "01-relationship/about-you.html").read_bytes()
     assert open_page(shell, PASS) == plain

@@ -21,7 +21,7 @@ from tests.conftest import MINI_CLIENT, run_workbook
 from workbook.commands.answers import import_files
 from workbook.load import answers
 from workbook.outputs import record
-from workbook.render import charts
+from workbook.render import charts, i18n
 
 KEPT = "clients/alex.answers/2026-11-22.json"
 WHEN = "2026-11-20T18:04:00Z"
@@ -235,7 +235,9 @@ def test_kept_scores_beyond_todays_scale_are_drawn_at_its_edge(firm, cli) -> Non
     assert result.exit_code == 0, result.output
     page = (firm / "site/alex/progress.html").read_text()
     history = re.search(r'<svg[^>]*id="history-self-check-self".*?</svg>', page, flags=re.S)
-    assert history is not None and "10 Sep 2026: 9 of 10; 10 Oct 2026: 10 of 10" in history[0]
+    # The day as the shipped CLDR data writes it ("10 Sep" or "10 Sept", by Babel's release).
+    sep, oct_ = (i18n.format_short_day(d, "en") for d in ("2026-09-10", "2026-10-10"))
+    assert history is not None and f"{sep}: 9 of 10; {oct_}: 10 of 10" in history[0]
     ys = [float(y) for y in re.findall(r'<circle cx="[^"]+" cy="([^"]+)"', history[0])]
     assert ys and all(24 <= y <= 196 for y in ys)  # inside the plot, the top edge at most
 

@@ -151,7 +151,7 @@ def test_the_encrypted_shell_carries_the_firm_language_not_the_client(make_proje
     )
     assert run_workbook(["build", "--no-pdf", "--encrypt"], root, ENV).returncode == 0
     shell = (root / "site/alex/index.html").read_text()
-    assert '<html lang="en">' in shell and 'lang="de"' not in shell
+    assert '<html lang="en" dir="ltr">' in shell and 'lang="de"' not in shell
 
 
 def test_the_planted_entries_would_run_their_code_if_loaded(tmp_path: Path) -> None:

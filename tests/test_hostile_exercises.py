@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_workbook
-from workbook.render import sandbox
+from workbook.render import capped
 
 HELLO = "content/exercises/hello.md"
 HOME = (Path(__file__).resolve().parent.parent / "templates/home.html").read_text()
@@ -32,7 +32,7 @@ def expect_error(cli, make_project, files: dict[str, str], where: str, message: 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """A one-second time cap, so a loop without end costs the suite one second."""
-    monkeypatch.setattr(sandbox, "MAX_SECONDS", 1.0)
+    monkeypatch.setattr(capped, "MAX_SECONDS", 1.0)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
         ("{{ client|attr('__class__') }}", "reaches for Python internals"),
         ("{{ '{0.__class__}'.format(client) }}", "reaches for Python internals"),
         ("{{ goals.append }}", "reaches for Python internals"),
-        ("{{ client.items.__globals__ }}", "has no attribute '__globals__'"),
+        ("{{ client.items.__globals__ }}", "reaches for Python internals"),
         ("{% include '../workbook.yml' %}", "template not found"),
         ("{% include '../clients/alex.yml' %}", "template not found"),
         ("{% include '/etc/passwd' %}", "template not found"),

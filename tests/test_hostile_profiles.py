@@ -85,7 +85,7 @@ def test_any_unicode_text_shows_as_the_same_text(field: str, value: str) -> None
             assert text.strip() == "START" + " ".join(value.split()) + "END"
             if field == "name":
                 home = (root / "site/alex/index.html").read_bytes().decode("utf-8")
-                assert f"<strong>{escape(value)}</strong>" in home
+                assert f"<strong><bdi>{escape(value)}</bdi></strong>" in home
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,9 @@ def test_yaml_1_1_words_stay_text(make_project, cli) -> None:
     )
     assert cli(["build", "--no-pdf"], root).exit_code == 0
     home = (root / "site/alex/index.html").read_text()
-    assert "Welcome, yes" in home and "Workbook for <strong>NO</strong>" in home
+    assert (
+        "Welcome, <bdi>yes</bdi>" in home and "Workbook for <strong><bdi>NO</bdi></strong>" in home
+    )
 
 
 @pytest.mark.parametrize(

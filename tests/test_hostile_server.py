@@ -92,7 +92,7 @@ def test_two_host_headers_get_nothing(server: Server) -> None:
                                   "[::1]:{port}"])  # fmt: skip
 def test_the_coachs_own_names_for_the_server_are_served(server: Server, host: str) -> None:
     status, _, body = get(server.port, "/alex/index.html", host)
-    assert status == 200 and b"Welcome, Alex" in body
+    assert status == 200 and b"Welcome, <bdi>Alex</bdi>" in body
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def layout(root: Path) -> dict[str, set[int]]:
 
 def test_prompts_and_headings_stay_with_what_follows(make_project: Callable[..., Path]) -> None:
     crossed = 0
-    for filler in range(8, 14):  # moves the prompt and the heading across a page boundary
+    for filler in range(4, 14):  # moves the prompt and the heading across a page boundary
         body = "".join(FILLER.format(i=i) for i in range(filler)) + TAIL.format(rows=3)
         root = make_project(
             {"content/exercises/hello.md": "---\ntitle: Hello\nkind: reflection\n---\n\n" + body}
@@ -83,7 +83,9 @@ def test_prompts_and_headings_stay_with_what_follows(make_project: Callable[...,
         where = layout(root)
         assert len(where["question"]) == 1 and where["question"] == where["pf-rule"]
         assert where["Next section"] == where["After the heading."]
-        crossed += max(where["question"]) > max(where["filler"])
+        # the paragraph just before a field goes over with it, so the fillers then span pages
+        crossed += max(where["question"]) > min(where["filler"])
+        assert max(where["question"]) == max(where["filler"])
     assert crossed  # at least once the prompt went over, taking its lines with it
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from tests.pdf_tools import (
@@ -14,11 +16,13 @@ from tests.pdf_tools import (
     LETTER,
     attachments,
     fonts,
+    form_values,
     ink,
     is_tagged,
     link_uris,
     page_size,
     page_texts,
+    pdfinfo,
     pdfium_page,
     render_png,
     text,
@@ -133,18 +137,23 @@ def test_contents_gives_page_numbers(example_site: Path) -> None:
     pdf = example_site / "site" / "jordan-rivera" / "packs" / "01-relationship.pdf"
     pages = page_texts(pdf)
     contents = pages[1]
-    start = next(i for i, p in enumerate(pages) if "Our coaching agreement" in p and i > 2) + 1
+    # the first exercise follows the stage's introduction on its page (page 3, after contents)
+    start = next(i for i, p in enumerate(pages) if "Our coaching agreement" in p and i >= 2) + 1
     assert f"Our coaching agreement {start}" in contents
 
 
-def test_answers_are_printed_in_place(example_site: Path) -> None:
+def test_answers_are_the_packs_form_values(example_site: Path) -> None:
     packs = example_site / "site" / "jordan-rivera" / "packs"
-    first = text(packs / "01-relationship.pdf")
-    assert "That my team leads make the everyday calls themselves." in first
-    assert "\u2714" in first  # the ticked checklist items
-    second = text(packs / "02-current-reality.pdf")
-    assert "Winter bed pressures" in second and "Corridor waits" in second
-    assert "Total 10 of 50" in second  # the newest rating answer: 5 + 5
+    assert "Form: AcroForm" in pdfinfo(packs / "01-relationship.pdf")
+    first = form_values(packs / "01-relationship.pdf")
+    assert any(
+        v == "That my team leads make the everyday calls themselves." for v in first.values()
+    )
+    assert any(k.count("/") == 2 and v is True for k, v in first.items())  # ticked items
+    second = form_values(packs / "02-current-reality.pdf")
+    cells = [v for k, v in second.items() if k.startswith("role-and-challenges/challenges/")]
+    assert "Winter bed pressures" in cells and "Corridor waits" in cells
+    assert "Total sent 10 of 50" in text(packs / "02-current-reality.pdf")  # newest: 5 + 5
 
 
 def test_engagement_pack_is_the_record(example_site: Path) -> None:
@@ -297,7 +306,8 @@ Choice question?
         "Prompt question?",
         "Scale question? 0 1 2 3 4 Low end High end",
         "Step Owner Due",
-        "Choice question? Tick one. Option one Option two",
+        "Choice question? Tick one.",
+        "Option one Option two",
     ):
         assert expected in body, expected
 
@@ -311,11 +321,29 @@ def test_bundle_writes_a_deterministic_zip(make_project: Callable[..., Path]) ->
     first = archive.read_bytes()
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
-        assert "index.html" in names and "packs/01-start.pdf" in names
-        assert "packs/engagement.pdf" in names and "assets/pack.css" in names
+        assert {n.split("/")[0] for n in names} == {"alex"}  # one top-level folder
+        assert "alex/workbook/index.html" in names and "alex/workbook/packs/01-start.pdf" in names
+        assert "alex/workbook/packs/engagement.pdf" in names
+        assert "alex/workbook/assets/pack.css" in names
+        assert {"alex/README.txt", "alex/answers.json", "alex/answers.md"} <= set(names)
+        assert "alex/engagement-record.pdf" in names
         assert not any(n.startswith(".") or "/." in n for n in names)
         assert {i.date_time[:3] for i in z.infolist()} == {(2026, 12, 1)}
-        assert z.read("packs/01-start.pdf") == (root / "site/alex/packs/01-start.pdf").read_bytes()
+        built = (root / "site/alex/packs/01-start.pdf").read_bytes()
+        assert z.read("alex/workbook/packs/01-start.pdf") == built
+        assert b"workbook/index.html" in z.read("alex/README.txt")
+        assert json.loads(z.read("alex/answers.json"))["format"] == "workbook-answers/1"
+        record = z.read("alex/engagement-record.pdf")
+    (root / "record.pdf").write_bytes(record)
+    reader = pypdf.PdfReader(root / "record.pdf")
+    xmp = reader.xmp_metadata
+    assert xmp is not None and b"pdfaid" in xmp.stream.get_data()
+    assert re.search(rb"pdfaid:part[^0-9]*3", xmp.stream.get_data())
+    assert attachments(root / "record.pdf") == ["workbook-answers.json"]
+    assert "Form: none" in pdfinfo(root / "record.pdf")  # the record as it stood: no fields
+    attached = json.loads(reader.attachments["workbook-answers.json"][0])
+    assert attached["client"] == "alex" and attached["format"] == "workbook-answers/1"
+    assert attachments(root / "site/alex/packs/engagement.pdf") == []  # only the hand-off's
     (root / "site" / "alex").rename(root / "elsewhere")  # nothing comes from the cache
     run(root, build(root, bundle=True))
     assert archive.read_bytes() == first

@@ -49,25 +49,40 @@ def draw(values: dict | None = None, *, medium: str = "print", edition: str = "c
     return markdown.render(tokens, edition=edition, exercise="ex", values=values, medium=medium)
 
 
-def test_blank_fields_leave_room_to_write() -> None:
+def test_blank_fields_leave_room_to_write_and_a_form_field_over_it() -> None:
     html = draw()
-    assert "<textarea" not in html and "<input" not in html
     assert '<p class="pf-question">Which <em>moments</em> shaped you?</p>' in html
     assert html.count('<div class="pf-rule"></div>') == 4
-    dots = re.findall(r'<span class="pf-dot">(\d+)</span>', html)
+    # the prompt: a multi-line text field over its ruled lines, labelled by its question
+    assert (
+        '<textarea class="pf-input" name="ex/story" title="Which moments shaped you?">'
+        "</textarea>" in html
+    )
+    # the scale: one radio group over its numbered circles, none chosen
+    dots = re.findall(
+        r'<span class="pf-dot">(\d+)</span><input type="radio" name="ex/confidence"', html
+    )
     assert dots == ["1", "2", "3", "4", "5"]
+    assert "checked" not in html
     assert "Not at all</td>" in html and "Completely</td>" in html
-    assert html.count('<span class="pf-box"></span>') == 4  # two checklist, two choice
+    # a checklist: one checkbox per item, named by the item key; a choice: one radio group
+    assert 'type="checkbox" name="ex/commitments/ask"' in html
+    assert 'type="checkbox" name="ex/commitments/write"' in html
+    assert html.count('type="radio" name="ex/focus"') == 2
+    assert 'value="delegation"' in html and 'value="strategy"' in html
+    assert html.count('<span class="pf-box"><input') == 4
     assert "Tick one." in html
     grid = html[html.index('class="pf-grid"') :]
     assert grid.count('<tr><th scope="row">') == 2 and "Total" not in grid
+    assert grid.count('type="radio" name="ex/self/why"') == 4
     assert '<th scope="col">Step</th><th scope="col">Owner</th><th scope="col">Due</th>' in html
     table = html[html.index('class="pf-table"') :]
-    assert table.count("<tr><td></td><td></td><td></td></tr>") == 3
+    assert table.count('<input type="text"') == 9
+    assert 'name="ex/plan/3/2" title="What will you do?: Owner, row 3" value=""' in table
     assert "Only for the coach." not in html
 
 
-def test_answers_print_in_place_of_blank_space() -> None:
+def test_answers_are_the_form_fields_values() -> None:
     html = draw(
         {
             "story": "My first manager.\n\nA <hard> year.",
@@ -79,14 +94,23 @@ def test_answers_print_in_place_of_blank_space() -> None:
         }
     )
     assert (
-        '<div class="pf-answer"><p>My first manager.</p><p>A &lt;hard&gt; year.</p></div>' in html
+        'title="Which moments shaped you?" dir="ltr">My first manager.\n\nA &lt;hard&gt; year.<'
+        in html
     )
-    assert "pf-rule" not in html.split("pf-scale")[0]
-    assert '<span class="pf-dot pf-on">4</span>' in html
-    assert html.count('<span class="pf-box pf-on">\u2714</span>') == 2
-    assert "Total</th>" in html and "7 of 8" in html
-    assert "<td>Hand over the review</td><td>Me</td><td>March</td>" in html
-    assert html.count("<tr><td></td><td></td><td></td></tr>") == 2  # the rows left blank
+    # an answered prompt keeps room for a pen: at least two ruled lines below the answer
+    assert html.split("pf-scale")[0].count('<div class="pf-rule"></div>') >= 5
+    assert 'name="ex/confidence" title="How confident are you?" value="4" checked>' in html
+    assert html.count(" checked>") == 1 + 1 + 1 + 2  # scale, checklist, choice, two ratings
+    assert 'name="ex/commitments/write" title="' in html
+    assert 'name="ex/focus" title="What is your focus?: Strategy"' not in html  # no question
+    assert 'value="strategy" checked>' in html
+    assert 'name="ex/self/listen" title="I listen" value="4" checked>' in html
+    assert "Total sent</th>" in html and "7 of 8" in html
+    assert (
+        'name="ex/plan/1/1" title="What will you do?: Step, row 1" dir="ltr" value="Hand over'
+        in html
+    )
+    assert html.count('value=""') == 6  # the cells left blank
 
 
 def test_coach_edition_keeps_coach_notes() -> None:
@@ -96,3 +120,19 @@ def test_coach_edition_keeps_coach_notes() -> None:
 def test_the_site_still_draws_form_controls() -> None:
     html = draw(medium="screen")
     assert '<textarea id="ex/story"' in html and "pf-" not in html
+
+
+def test_a_long_rating_keeps_three_statements_together_at_either_end() -> None:
+    items = "".join(f"- Statement {n} {{#s{n}}}\n" for n in range(10))
+    source = f"::: {{.rating #r scale=3}}\nHow often?\n\n{items}:::\n"
+    tokens, report = markdown.parse(source, Path("ex.md"), "ex")
+    assert report.problems == []
+    html = markdown.render(
+        tokens, edition="client", exercise="ex", values={"r": {"s0": 1}}, medium="print"
+    )
+    groups = re.findall(r'<tbody( class="pf-keep")?>(.*?)</tbody>', html)
+    assert [(bool(kept), body.count("<tr")) for kept, body in groups] == [
+        (True, 3),
+        (False, 4),
+        (True, 4),  # the last three statements and the total
+    ]

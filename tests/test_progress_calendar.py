@@ -62,7 +62,9 @@ def links(path: Path) -> _Links:
 
 
 def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The words a reader sees: scripts' data left out, isolated values (``<bdi>``) in line."""
+    html = re.sub(r"<script[^>]*>.*?</script>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi>", "", html)).split())
 
 
 def test_progress_page_goals_milestones_and_sessions(project, cli):
@@ -70,16 +72,26 @@ def test_progress_page_goals_milestones_and_sessions(project, cli):
     page = (site / "progress.html").read_text(encoding="utf-8")
     text = text_of(page)
     assert "Delegate more" in text
-    assert "1 of 3 milestones done · 1 overdue" in text
+    assert "1 of 3 milestones done · 1 past its date" in text
+    assert "1 milestone has passed its date. Plans move as work does: talk it through with" in text
     assert re.search(r'milestone-done">\s*<span class="milestone-status">Done</span>', page)
     assert re.search(
-        r'milestone-overdue">\s*<span class="milestone-status">Overdue</span>\s*'
-        r'<span class="milestone-title">Hand over the review</span>\s*'
+        r'milestone-overdue">\s*<span class="milestone-status">Past its date</span>\s*'
+        r'<span class="milestone-title"><bdi>Hand over the review</bdi></span>\s*'
         r'<span class="milestone-due">was due 1 November 2026',
         page,
     )
     assert re.search(r'milestone-due">\s*<span class="milestone-status">Due</span>', page)
     assert "2 of 3 planned sessions held; the next is on 1 December 2026, 14:00." in text
+
+
+def test_home_says_kindly_when_a_milestone_has_passed_its_date(project, cli):
+    site = build(cli, project)
+    home = text_of((site / "index.html").read_text(encoding="utf-8"))
+    assert "The date for “Hand over the review” has passed." in home
+    assert "bring it to your next conversation with Casey Coach" in home
+    earlier = build(cli, project, today="2026-10-01", out="earlier")
+    assert "has passed" not in text_of((earlier / "index.html").read_text(encoding="utf-8"))
 
 
 def test_milestones_follow_today(project, cli):
@@ -102,7 +114,7 @@ def test_progress_page_charts_history_and_repeated_self_assessment(project, cli)
     assert "I listen.: Self check 3 of 5, Self check again 5 of 5" in series
     assert "I delegate.: Self check 3 of 5, Self check again 4 of 5" in series
     # the history across the kept files: 3 then 6 out of 10
-    assert "10 Sep 2026: 3 of 10; 10 Oct 2026: 6 of 10" in history
+    assert "10 Sept 2026: 3 of 10; 10 Oct 2026: 6 of 10" in history
     assert history.count("<circle") == 2
     assert "<polyline" in history
     # numbers also as a table
@@ -119,7 +131,7 @@ def test_a_series_not_yet_answered_says_so(make_project, cli):
     site = build(cli, root)
     page = (site / "progress.html").read_text(encoding="utf-8")
     assert "<svg" not in page
-    assert "once Casey Coach has your answers to Self check and Self check again" in page
+    assert "once Casey Coach has your answers to Self check and Self check again" in text_of(page)
 
 
 def test_progress_and_calendar_are_linked_from_home_and_progress(project, cli):
@@ -216,9 +228,8 @@ def test_text_is_escaped_and_long_lines_folded(make_project, cli):
 def test_pages_carry_ids_and_data_for_the_browser(project, cli):
     site = build(cli, project)
     exercise = (site / "01-start" / "self-check.html").read_text(encoding="utf-8")
-    assert '<html lang="en" data-firm="testfirm" data-client="alex" data-programme="answers">' in (
-        exercise
-    )
+    html = '<html lang="en" dir="ltr" data-firm="testfirm" data-client="alex"'
+    assert html + ' data-programme="answers">' in exercise
     parsed = links(site / "01-start" / "self-check.html")
     assert {"src": "../assets/workbook.js", "defer": None} in parsed.scripts
     block = re.search(
@@ -265,4 +276,76 @@ def test_answers_json_block_cannot_break_out_of_its_script(make_project, cli, tm
     site = build(cli, root)
     page = (site / "01-start" / "hello.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page
-    assert page.count("</script>") == 2  # workbook.js and the data block
+    assert page.count("</script>") == 3  # workbook.js, its words and the data block
+
+
+ZONED_PROFILE = (
+    "name: Alex Example\ncoach: {name: Casey Coach}\nprogramme: answers\n"
+    "engagement:\n  sessions:\n"
+    "    - {date: 2026-10-20T09:30 Europe/London, minutes: 90, place: Room 4, "
+    "link: 'https://meet.example.org/casey'}\n"
+    "    - {date: 2026-11-03T09:30 Europe/London, link: 'https://meet.example.org/casey'}\n"
+    "    - {date: 2026-11-10T15:00, minutes: 45}\n"
+)
+
+
+def test_sessions_keep_their_zone_length_place_and_link(make_project, cli):
+    files = dict(FILES)
+    files["clients/alex.yml"] = ZONED_PROFILE
+    site = build(cli, make_project(files))
+    cal = read_calendar(site)
+    london = [tz for tz in cal.walk("VTIMEZONE") if str(tz["TZID"]) == "Europe/London"]
+    assert len(london) == 1  # the zone's rules travel with the calendar
+    first, second, third = sorted(cal.walk("VEVENT"), key=lambda e: str(e["UID"]))
+    start = first.decoded("DTSTART")
+    # 09:30 in London before the clocks go back (BST) and after (GMT)
+    assert start.utcoffset() == dt.timedelta(hours=1) and start.hour == 9
+    assert second.decoded("DTSTART").utcoffset() == dt.timedelta(0)
+    assert first["DTSTART"].params["TZID"] == "Europe/London"
+    assert first.decoded("DURATION") == dt.timedelta(minutes=90)
+    assert second.decoded("DURATION") == dt.timedelta(minutes=60)
+    assert third.decoded("DURATION") == dt.timedelta(minutes=45)
+    assert third.decoded("DTSTART").tzinfo is None  # floating: the coach's local time
+    assert str(first["LOCATION"]) == "Room 4"
+    assert str(first["URL"]) == "https://meet.example.org/casey"
+    assert str(second["LOCATION"]) == "https://meet.example.org/casey"  # no place: the link
+    assert "Join: https://meet.example.org/casey" in str(first["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    ("session", "message"),
+    [
+        (
+            "{date: 2026-10-20T09:30 Europe/Lundon}",
+            "clients/alex.yml:6:14: 'engagement.sessions[0].date' names an unknown time zone: "
+            "'Europe/Lundon' — use a zone name such as Europe/London, America/New_York or "
+            "Asia/Singapore",
+        ),
+        (
+            "{date: 2026-10-20T09:30+01:00 Europe/London}",
+            "clients/alex.yml:6:14: 'engagement.sessions[0].date' gives both an offset and a "
+            "zone: '2026-10-20T09:30+01:00 Europe/London' — keep one: 2026-09-08T09:30 "
+            "Europe/London, or 2026-09-08T09:30+01:00",
+        ),
+        (
+            "{date: 2026-10-20, link: 'http://meet.example.org'}",
+            "clients/alex.yml:6:32: 'engagement.sessions[0].link' is not an https: address: "
+            "'http://meet.example.org' — write the meeting's full address, starting with https://",
+        ),
+        (
+            "{date: 2026-10-20, minutes: 0}",
+            "clients/alex.yml:6:35: 'engagement.sessions[0].minutes' should be a whole number "
+            "from 5 to 600, not '0' — write a number such as 20",
+        ),
+    ],
+)
+def test_bad_session_values_are_located(make_project, cli, session, message):
+    files = dict(FILES)
+    files["clients/alex.yml"] = (
+        "name: Alex Example\ncoach: {name: Casey Coach}\nprogramme: answers\n"
+        f"engagement:\n  sessions:\n    - {session}\n"
+    )
+    root = make_project(files)
+    result = cli(["check"], root)
+    assert result.exit_code == 1
+    assert message in result.output, result.output

@@ -99,3 +99,29 @@ def test_starting_a_firm_runs_as_written(tmp_path: Path) -> None:
     built = here / "site" / "morgan-ellis"
     assert "Helen Ashworth" in (built / "index.html").read_text("utf-8")
     assert (built / "packs" / "engagement.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_releases_recipe_runs_as_written(tmp_path: Path) -> None:
+    blocks = code_blocks(README.read_text("utf-8"))
+    start = next(lines for heading, lines in blocks if heading == "Starting a firm")
+    steps = next(lines for heading, lines in blocks if heading.startswith("Releases"))
+    here = tmp_path
+    for words in commands(start):
+        if words[0] == "cd":
+            here = here / words[1]
+        elif words[:2] == ["workbook", "init"]:
+            assert run_workbook(words[1:], here).returncode == 0
+    ran = []
+    for words in commands(steps):
+        assert words[0] == "workbook", f"a step the test cannot run: {words}"
+        done = run_workbook(words[1:], here, timeout=600)
+        assert done.returncode == 0, f"{words}\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr
+        ran.append(done.stdout)
+        if words[1:3] == ["release", "--list"]:
+            assert "2026-12-01           made " in done.stdout and "1 client" in done.stdout
+    profile = (here / "clients" / "ren-ito.yml").read_text("utf-8")
+    assert "programme: executive-coaching@2027-01-15" in profile
+    assert (here / "releases/executive-coaching/2026-12-01/release.yml").is_file()
+    assert "Ren Ito" in (here / "site/ren-ito/index.html").read_text("utf-8")
+    assert (here / "site/curriculum/index.html").is_file()

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
+from workbook import ids
 from workbook.commands import scaffold
 from workbook.load.project import load_settings
 from workbook.load.schema import KINDS, PROFILE, SETTINGS, Ctx, ListOf, Obj, Spec, json_schema
@@ -171,21 +172,60 @@ def test_new_client_never_overwrites_a_profile(make_project, cli, existing: str)
 
 def test_new_client_refuses_empty_and_reserved_ids(make_project, cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project()
-    result = cli(["new", "client", "李雷"], root)
+    result = cli(["new", "client", "🙂 —"], root)
     assert result.exit_code == 1
     assert result.output.startswith(
-        "clients: cannot make a client id from '李雷' — give one with --id"
+        "clients: cannot make a client id from '🙂 —': it has no letters or digits that "
+        "spell one — give one with --id, e.g. --id li-wei"
     )
+    assert "or write the name in Latin letters" in result.output
     result = cli(["new", "client", "Con"], root)
     assert result.exit_code == 1
     assert result.output.strip() == (
         "clients/con.yml: the client id 'con' is a reserved name — "
         "choose another with --id, e.g. --id jo-smith"
     )
-    result = cli(["new", "client", "李雷", "--id", "li-lei", "--coach", "C"], root)
+    result = cli(["new", "client", "🙂 —", "--id", "li-lei", "--coach", "C"], root)
     assert result.exit_code == 0
     assert (root / "clients" / "li-lei.yml").is_file()
     assert not (root / "clients" / "con.yml").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "cid"),
+    [
+        ("Ærling Øst", "aerling-ost"),
+        ("José Núñez", "jose-nunez"),
+        ("Zoë Ψ", "zoe-ps"),
+        ("李雷", "li-lei"),
+        ("Алексей Толстой", "aleksei-tolstoi"),
+        ("Jürgen Groß", "jurgen-gross"),
+    ],
+)
+def test_new_client_ids_transliterate_names_in_any_script(make_project, cli, name, cid) -> None:  # type: ignore[no-untyped-def]
+    root = make_project()
+    result = cli(["new", "client", name, "--coach", "C"], root)
+    assert result.exit_code == 0, result.output
+    assert (root / "clients" / f"{cid}.yml").is_file()
+    assert yaml.safe_load((root / "clients" / f"{cid}.yml").read_text("utf-8"))["name"] == name
+
+
+def test_new_client_ids_stop_at_a_word_boundary() -> None:
+    long_name = "Maximiliane " * 8
+    cid = ids.name_id(long_name)
+    assert len(cid) <= ids.MAX_ID and not cid.endswith("-") and ids.id_problem(cid) is None
+    assert set(cid.split("-")) == {"maximiliane"}
+
+
+def test_init_makes_the_firm_id_from_a_name_in_any_script() -> None:
+    settings = scaffold.init_files("Ærø Coaching Ψ")["workbook.yml"]
+    assert isinstance(settings, str) and "id: aero-coaching-ps" in settings
+
+
+def test_item_keys_keep_the_contracts_fold() -> None:
+    # answer keys are made with fold: it still drops what it cannot decompose
+    assert ids.fold("Ærling Øst") == "rling-st"
+    assert ids.fold("José Núñez") == "jose-nunez"
 
 
 def test_new_client_outside_a_project(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -30,11 +30,14 @@ from workbook.load.schema import (
     Int,
     Language,
     ListOf,
+    Localised,
     Obj,
+    ProgrammeRef,
     Spec,
     Text,
     json_schema,
 )
+from workbook.load.session_specs import Link, SessionDate
 from workbook.load.sources import load_yaml_text
 
 PATH = Path("file.yml")
@@ -88,6 +91,25 @@ DATETIMES = st.builds(
     st.sampled_from(["00", "30", "59", "60"]) | _TWO,
     st.sampled_from(["", ":00", ":59", ":60"]),
     ZONES,
+)
+# a session's time in a named zone: zone names the database knows, and shapes that are not
+# names at all (a misspelt but well-formed name is the loader's own check: not drawn here)
+ZONED = st.builds(
+    lambda d, sep, z: f"{d}{sep}{z}",
+    DATETIMES,
+    st.sampled_from([" ", "  "]),
+    st.sampled_from(["Europe/London", "America/New_York", "UTC", "Asia/Kolkata", "9/x", "/a"]),
+)
+LINKS = st.sampled_from(
+    [
+        "https://meet.example.org/abc",
+        "http://meet.example.org",
+        "https://",
+        "ftp://x",
+        "https://a b",
+        "javascript:alert(1)",
+        "https://example.org/room-7",
+    ]
 )
 IDS = st.one_of(
     st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}\Z"),
@@ -156,6 +178,10 @@ def leaf(spec: Spec) -> st.SearchStrategy[Node]:
     """Values aimed at one kind of scalar: its good values, its near misses, and the rest."""
     aimed: dict[type, st.SearchStrategy[str]] = {
         Id: IDS | NUMBERS | BOOLS,
+        ProgrammeRef: IDS
+        | NUMBERS
+        | BOOLS
+        | st.sampled_from(["grow@2026-12-01", "grow@", "v1@", "a@b@c", "Grow@v1", "x@" + "a" * 65]),
         Choice: WORDS | BOOLS,
         Colour: st.sampled_from(["fff", "1f4e79", "ffffff"]),
         Language: st.sampled_from(["en", "en-GB", "fr-CA", "zh-Hant-TW", "es-419", "english"])
@@ -163,6 +189,8 @@ def leaf(spec: Spec) -> st.SearchStrategy[Node]:
         Bool: BOOLS,
         Int: NUMBERS,
         Date: DATETIMES | DATES if getattr(spec, "times", False) else DATES,
+        SessionDate: DATETIMES | DATES | ZONED,
+        Link: LINKS,
     }
     near = aimed.get(type(spec), PLAIN)
     quoted = TEXT
@@ -172,6 +200,10 @@ def leaf(spec: Spec) -> st.SearchStrategy[Node]:
         quoted = st.sampled_from(spec.options) | TEXT
     if isinstance(spec, Date):
         quoted = DATES | DATETIMES | TEXT
+    if isinstance(spec, SessionDate):
+        quoted = DATES | DATETIMES | ZONED | TEXT
+    if isinstance(spec, Link):
+        quoted = LINKS | TEXT
     return st.one_of(
         near.map(lambda t: ("plain", t)),
         near.map(lambda t: ("plain", t)),
@@ -194,9 +226,21 @@ def values(spec: Spec) -> st.SearchStrategy[Node]:
         aimed = st.lists(st.tuples(IDS, anything()), max_size=3, unique_by=lambda kv: kv[0]).map(
             lambda v: ("map", v)
         )
+    elif isinstance(spec, Localised):
+        aimed = st.one_of(values(spec.inner), translated(values(spec.inner)))
     else:
         aimed = leaf(spec)
     return st.one_of(aimed, aimed, aimed, anything())
+
+
+TAGS = st.sampled_from(["en", "fr", "fr-CA", "zh-Hant-TW", "english", "en_GB", "x", "EN"])
+
+
+def translated(inner: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
+    """A mapping of language keys (good ones, near misses) to values; sometimes empty."""
+    return st.lists(st.tuples(TAGS, inner), max_size=3, unique_by=lambda kv: kv[0]).map(
+        lambda v: ("map", v)
+    )
 
 
 UNKNOWN_KEYS = st.sampled_from(["titel", "strenghts", "Name", "notes", "x"])
@@ -253,6 +297,7 @@ AGREE = settings(max_examples=400, deadline=None, suppress_health_check=[HealthC
 LEAVES = {
     "text": Text(),
     "id": Id(),
+    "programme": ProgrammeRef(),
     "choice": Choice(("A4", "Letter")),
     "colour": Colour(),
     "language": Language(),
@@ -260,6 +305,8 @@ LEAVES = {
     "int": Int(1, 600),
     "date": Date(),
     "datetime": Date(times=True),
+    "session": SessionDate(),
+    "link": Link(),
 }
 
 
@@ -278,12 +325,15 @@ def test_each_kind_of_value_is_judged_alike(name: str, data: st.DataObject) -> N
 GOOD: dict[type, Callable[[Spec], Node]] = {
     Text: lambda spec: ("plain", "Jordan Rivera"),
     Id: lambda spec: ("plain", "delegate"),
+    ProgrammeRef: lambda spec: ("plain", "grow@2026-12-01"),
     Choice: lambda spec: ("plain", spec.options[-1]),  # type: ignore[attr-defined]
     Colour: lambda spec: ("quoted", "#1f4e79"),
     Language: lambda spec: ("plain", "en-GB"),
     Bool: lambda spec: ("plain", "true"),
     Int: lambda spec: ("plain", str(spec.high)),  # type: ignore[attr-defined]
     Date: lambda spec: ("plain", "2026-09-08T09:30" if spec.times else "2028-02-29"),  # type: ignore[attr-defined]
+    SessionDate: lambda spec: ("plain", "2026-09-08T09:30 Europe/London"),
+    Link: lambda spec: ("plain", "https://meet.example.org/helen"),
 }
 
 
@@ -301,6 +351,11 @@ def valid(draw: st.DrawFn, spec: Spec) -> Node:
         return ("list", draw(st.lists(valid(spec.item), min_size=max(spec.least, 0), max_size=2)))
     if isinstance(spec, FreeForm):
         return ("map", [("cohort", ("plain", "Autumn 2026"))])
+    if isinstance(spec, Localised):
+        if draw(st.booleans()):
+            return draw(valid(spec.inner))
+        tags = draw(st.lists(st.sampled_from(["en", "fr", "fr-CA"]), min_size=1, unique=True))
+        return ("map", [(tag, draw(valid(spec.inner))) for tag in tags])
     return GOOD[type(spec)](spec)
 
 
@@ -317,6 +372,12 @@ def spots(node: Node, spec: Spec, path: Path_ = ()) -> list[tuple[Path_, Spec]]:
     elif isinstance(spec, ListOf) and kind == "list":
         for i, child in enumerate(value):
             found += spots(child, spec.item, (*path, i))
+    elif isinstance(spec, Localised):
+        if kind == "map":
+            for i, (_, child) in enumerate(value):
+                found += spots(child, spec.inner, (*path, i))
+        else:
+            found += spots(node, spec.inner, path)[1:]
     return found
 
 

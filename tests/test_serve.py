@@ -132,7 +132,7 @@ def test_command_line_serves_until_interrupted(make_project) -> None:
         url = line.split()[2]
         assert url.endswith("/alex/index.html")
         status, page = fetch(url)
-        assert status == 200 and "Welcome, Alex" in page
+        assert status == 200 and "Welcome, <bdi>Alex</bdi>" in page
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -142,3 +142,25 @@ def test_command_line_serves_until_interrupted(make_project) -> None:
             _, err = process.communicate()
     assert process.returncode == 0, err
     assert "Stopped." in err
+
+
+def test_the_preview_serves_packs_and_the_curriculum(server: Server) -> None:
+    """Both were 404 in the preview: the packs are built, the curriculum is published too."""
+    with urllib.request.urlopen(server.url + "alex/packs/01-start.pdf", timeout=10) as response:
+        assert response.status == 200 and response.read(5) == b"%PDF-"
+    status, page = fetch(server.url + "curriculum/index.html")
+    assert status == 200 and "Test Firm" in page
+
+
+def test_the_coach_preview_opens_on_the_desk(make_project) -> None:
+    root = make_project({"workbook.yml": SETTINGS})
+    preview = Preview(root, edition="coach", today=TODAY, echo=lambda line: None, packs=False)
+    running = Server(preview, 0).start()
+    try:
+        with urllib.request.urlopen(running.url, timeout=10) as response:
+            assert response.url.endswith("/index.html")
+            assert "Your clients" in response.read().decode("utf-8")
+        status, page = fetch(running.url + "alex/next-session.html")
+        assert status == 200 and "Preparing the next session" in page
+    finally:
+        running.stop()

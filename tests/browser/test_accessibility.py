@@ -80,3 +80,24 @@ def test_the_check_finds_a_real_violation(browser, axe_source):
         assert {"label", "color-contrast"} <= ids
     finally:
         context.close()
+
+
+def test_earlier_work_has_no_serious_violations(browser, tmp_path, axe_source):
+    """Jordan's answered about-you, dropped from the programme, kept on its own page."""
+    from tests.browser.conftest import build_site
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path / "example")
+    programme = root / "content/programmes/executive-coaching.yml"
+    programme.write_text(programme.read_text().replace(" about-you,", ""))
+    site = build_site(root, tmp_path / "site")
+    context = browser.new_context(bypass_csp=True)  # lets the test inject axe-core
+    try:
+        page = context.new_page()
+        for relative in ("earlier-work.html", "index.html"):
+            page.goto((site / "jordan-rivera" / relative).as_uri())
+            found = violations(page, axe_source)
+            assert not found, relative + ": " + describe(found)
+        assert page.locator("a[href='earlier-work.html']").count() == 1
+    finally:
+        context.close()

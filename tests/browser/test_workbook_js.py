@@ -147,33 +147,27 @@ def test_two_clients_on_one_computer_never_see_each_others_answers(answers_site,
     keys = sorted(stored(alex))
     assert keys == ["workbook:testfirm:alex:hello/first", "workbook:testfirm:blair:hello/first"]
     blair.goto(url(answers_site, "blair", "index.html"))
-    assert (
-        blair.inner_text("[data-progress-total]") == "So far: 1 of 5 exercises started, 1 complete."
-    )
+    assert blair.inner_text("[data-progress-total]") == "So far: 1 of 5 exercises answered."
 
 
 def test_counts_per_stage_and_on_home(answers_site, new_tab):
     page = new_tab().open(url(answers_site, "alex", "01-start/index.html"))
-    assert page.inner_text("[data-progress-stage='01-start']") == (
-        "0 of 3 exercises started, 0 complete"
-    )
+    assert page.inner_text("[data-progress-stage='01-start']") == ("0 of 3 exercises answered")
     page.goto(url(answers_site, "alex", "01-start/self-check.html"))
     page.check("input[name='self-check/self/listens'][value='2']")
     page.goto(url(answers_site, "alex", "01-start/hello.html"))
     page.fill("textarea[name='hello/first']", "Done")
     page.goto(url(answers_site, "alex", "01-start/index.html"))
     assert page.inner_text("[data-progress-stage='01-start']") == (
-        "2 of 3 exercises started, 1 complete"
+        "1 of 3 exercises answered, 1 more started"
     )
-    assert page.inner_text("[data-progress-exercise='hello']") == "Complete"
+    assert page.inner_text("[data-progress-exercise='hello']") == "Answered"
     assert page.inner_text("[data-progress-exercise='self-check']") == "Started"
     assert page.inner_text("[data-progress-exercise='shapes']") == "Not started"
     page.goto(url(answers_site, "alex", "index.html"))
-    assert page.inner_text("[data-progress-stage='02-later']") == (
-        "0 of 2 exercises started, 0 complete"
-    )
+    assert page.inner_text("[data-progress-stage='02-later']") == ("0 of 2 exercises answered")
     assert page.inner_text("[data-progress-total]") == (
-        "So far: 2 of 5 exercises started, 1 complete."
+        "So far: 1 of 5 exercises answered, 1 more started."
     )
 
 
@@ -209,12 +203,11 @@ def test_download_then_load_into_a_fresh_browser(answers_site, new_tab, tmp_path
         "self-check/self": {"delegates": 5},
     }
     fresh = new_tab().open(url(answers_site, "alex", "index.html"))
-    assert (
-        fresh.inner_text("[data-progress-total]") == "So far: 0 of 5 exercises started, 0 complete."
-    )
+    assert fresh.inner_text("[data-progress-total]") == "So far: 0 of 5 exercises answered."
     assert load(fresh, path) == "Loaded 2 answers from the file."
     assert (
-        fresh.inner_text("[data-progress-total]") == "So far: 2 of 5 exercises started, 1 complete."
+        fresh.inner_text("[data-progress-total]")
+        == "So far: 1 of 5 exercises answered, 1 more started."
     )
     fresh.goto(url(answers_site, "alex", "01-start/hello.html"))
     assert fresh.input_value("textarea[name='hello/first']") == "Moving to my laptop"
@@ -287,9 +280,7 @@ def test_imported_answers_prefill_and_the_newer_answer_wins(make_project, new_ta
     assert page.is_checked("input[name='goodbye/ready'][value='2']")
     assert not page.is_checked("input[name='goodbye/ready'][value='5']")
     page.goto(url(site, "alex", "index.html"))
-    assert (
-        page.inner_text("[data-progress-total]") == "So far: 2 of 5 exercises started, 2 complete."
-    )
+    assert page.inner_text("[data-progress-total]") == "So far: 2 of 5 exercises answered."
 
 
 BLOCK_STORAGE = """

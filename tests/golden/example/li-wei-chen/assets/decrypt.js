@@ -16,6 +16,31 @@
   var status = document.getElementById("workbook-unlock-status");
   var storeName = "workbook-key:" + lock.dataset.salt;
 
+  /* ---- the page's words: messages from <script id="wb-strings">, gettext-style -------- */
+
+  // The page carries this script's messages in its language (never executed: JSON).
+  var STRINGS = (function () {
+    var el = document.getElementById("wb-strings");
+    try {
+      return (el && JSON.parse(el.textContent)) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  var MESSAGES = STRINGS.messages || {};
+
+  function fill(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    }).replace(/%%/g, "%");
+  }
+
+  function gettext(message, values) {
+    var found = MESSAGES[message];
+    return fill(typeof found === "string" && found ? found : message, values);
+  }
+
+
   function bytes(base64) {
     var raw = atob(base64);
     var out = new Uint8Array(raw.length);
@@ -67,7 +92,8 @@
     var sources = [];
     Array.prototype.forEach.call(doc.querySelectorAll("script"), function (old) {
       if (old.getAttribute("src")) { sources.push(old.getAttribute("src")); }
-      old.remove();
+      // data for the page's scripts (its words, its answers) stays: JSON is never run
+      if (old.getAttribute("type") !== "application/json") { old.remove(); }
     });
     document.documentElement.lang = doc.documentElement.lang;
     Array.prototype.forEach.call(document.head.querySelectorAll("link, title, script"), function (el) { el.remove(); });
@@ -94,13 +120,13 @@
   }
 
   if (!window.crypto || !crypto.subtle) {
-    show("This browser cannot open encrypted workbooks here. Try a current browser, or open the workbook from its web address.");
+    show(gettext("This browser cannot open encrypted workbooks here. Try a current browser, or open the workbook from its web address."));
     return;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    status.textContent = "Opening…";
+    status.textContent = gettext("Opening…");
     var keyUsed;
     deriveKey(input.value).then(function (key) {
       keyUsed = key;
@@ -109,7 +135,7 @@
       return remember(keyUsed).then(function () { render(html); });
     }).catch(function () {
       input.value = "";
-      show("That passphrase does not open this workbook. Check it and try again.");
+      show(gettext("That passphrase does not open this workbook. Check it and try again."));
       input.focus();
     });
   });

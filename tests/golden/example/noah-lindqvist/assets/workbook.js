@@ -22,6 +22,98 @@
   if (!firm || !client) return;
   var PREFIX = "workbook:" + firm + ":" + client + ":";
 
+  /* ---- the page's words: messages from <script id="wb-strings">, gettext-style -------- */
+
+  // The page carries this script's messages in its language, and the catalog's plural rule
+  // (a C expression in n, as gettext writes it), read here by a small parser: never eval.
+  var STRINGS = (function () {
+    var el = document.getElementById("wb-strings");
+    try {
+      return (el && JSON.parse(el.textContent)) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  var MESSAGES = STRINGS.messages || {};
+
+  function pluralIndex(rule, n) {
+    var tokens = String(rule).match(/\d+|n|[()?:%]|[<>=!]=|[<>]|&&|\|\||!/g) || [];
+    var at = 0;
+    function peek() { return tokens[at]; }
+    function next() { return tokens[at++]; }
+    function primary() {
+      var t = next();
+      if (t === "(") { var v = ternary(); next(); return v; }
+      if (t === "!") { return primary() ? 0 : 1; }
+      return t === "n" ? n : Number(t);
+    }
+    function binary(ops, sub) {
+      return function () {
+        var v = sub();
+        while (ops.indexOf(peek()) >= 0) {
+          var op = next(), w = sub();
+          v = op === "%" ? v % w : op === "==" ? +(v === w) : op === "!=" ? +(v !== w) :
+            op === "<" ? +(v < w) : op === ">" ? +(v > w) : op === "<=" ? +(v <= w) :
+            op === ">=" ? +(v >= w) : op === "&&" ? +(v && w) : +(v || w);
+        }
+        return v;
+      };
+    }
+    var mod = binary(["%"], primary);
+    var rel = binary(["<", ">", "<=", ">="], mod);
+    var eq = binary(["==", "!="], rel);
+    var and = binary(["&&"], eq);
+    var or = binary(["||"], and);
+    function ternary() {
+      var c = or();
+      if (peek() !== "?") return c;
+      next();
+      var a = ternary();
+      next();
+      var b = ternary();
+      return c ? a : b;
+    }
+    var index = Number(ternary());
+    return isNaN(index) ? (n === 1 ? 0 : 1) : index;
+  }
+
+  function fill(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    }).replace(/%%/g, "%");
+  }
+
+  function number(n) {
+    try {
+      return Number(n).toLocaleString(document.documentElement.lang || undefined);
+    } catch (e) {
+      return String(n);
+    }
+  }
+
+  function gettext(message, values) {
+    var found = MESSAGES[message];
+    return fill(typeof found === "string" && found ? found : message, values);
+  }
+
+  function pgettext(context, message) {
+    var found = MESSAGES[context + "\u0004" + message];
+    return typeof found === "string" && found ? found : message;
+  }
+
+  function ngettext(singular, plural, n, values) {
+    var found = MESSAGES[singular];
+    var all = { num: number(n) };
+    Object.keys(values || {}).forEach(function (k) { all[k] = values[k]; });
+    var text;
+    if (Array.isArray(found) && found.length) {
+      text = found[Math.min(pluralIndex(STRINGS.plural || "n != 1", n), found.length - 1)];
+    } else if (found && typeof found === "object") {
+      text = n === 1 ? found.one : found.other;
+    }
+    return fill(text || (n === 1 ? singular : plural), all);
+  }
+
   /* ---- small helpers ---------------------------------------------------------------- */
 
   function now() {
@@ -285,7 +377,7 @@
     var kept = setRecord(key, { value: value, updated: now() });
     clearTimeout(timers[key]);
     timers[key] = setTimeout(function () {
-      setStatus(el, kept ? "Saved" : "Not saved in this browser: download your answers to keep them");
+      setStatus(el, kept ? gettext("Saved") : gettext("Not saved in this browser: download your answers to keep them"));
     }, kept ? 400 : 0);
   }
 
@@ -319,7 +411,11 @@
     return started === 0 ? "not-started" : done === keys.length ? "complete" : "started";
   }
 
-  var STATE_TEXT = { "not-started": "Not started", started: "Started", complete: "Complete" };
+  var STATE_TEXT = {
+    "not-started": pgettext("exercise state", "Not started"),
+    started: pgettext("exercise state", "Started"),
+    complete: pgettext("exercise state", "Answered")
+  };
 
   function countText(eids) {
     var total = 0, started = 0, complete = 0;
@@ -331,8 +427,13 @@
       if (state === "complete") complete += 1;
     });
     if (!total) return "";
-    return started + " of " + total + " exercise" + (total === 1 ? "" : "s") +
-      " started, " + complete + " complete";
+    // what was answered, never "complete": a stage the client has moved past is "Done"
+    // in the programme whether or not its exercises were answered
+    var more = started - complete;
+    var done = ngettext("%(done)s of %(num)s exercise answered", "%(done)s of %(num)s exercises answered",
+      total, { done: number(complete) });
+    return more ? ngettext("%(answered)s, %(num)s more started", "%(answered)s, %(num)s more started",
+      more, { answered: done }) : done;
   }
 
   function refreshCounts() {
@@ -352,7 +453,7 @@
     var total = document.querySelector("[data-progress-total]");
     if (total) {
       var text = countText(every);
-      total.textContent = text ? "So far: " + text + "." : "";
+      total.textContent = text ? gettext("So far: %(counts)s.", { counts: text }) : "";
     }
   }
 
@@ -369,8 +470,8 @@
     var el = panel && panel.querySelector(".answers-warning");
     if (!el) return;
     el.textContent = text ||
-      "This browser is not saving your answers (storage is turned off or full). " +
-      "Use “Download my answers” before you close this page, so nothing is lost.";
+      gettext("This browser is not saving your answers (storage is turned off or full). " +
+      "Use “Download my answers” before you close this page, so nothing is lost.");
     el.hidden = false;
   }
 
@@ -398,8 +499,8 @@
       link.remove();
     }, 1000);
     var n = Object.keys(answers).length;
-    message(n ? "Downloaded " + n + " answer" + (n === 1 ? "" : "s") + "."
-      : "Downloaded your answers file (nothing has been typed in this browser yet).");
+    message(n ? ngettext("Downloaded %(num)s answer.", "Downloaded %(num)s answers.", n)
+      : gettext("Downloaded your answers file (nothing has been typed in this browser yet)."));
   }
 
   function load(text) {
@@ -407,17 +508,17 @@
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      message("This file could not be read as workbook answers, so nothing was loaded.");
+      message(gettext("This file could not be read as workbook answers, so nothing was loaded."));
       return;
     }
     if (!doc || typeof doc !== "object" || doc.format !== FORMAT ||
         !doc.answers || typeof doc.answers !== "object") {
-      message("This is not a workbook answers file, so nothing was loaded.");
+      message(gettext("This is not a workbook answers file, so nothing was loaded."));
       return;
     }
     if (doc.client !== client) {
-      message("This file holds answers from someone else’s workbook, so it was not loaded. " +
-        "Choose the file you downloaded from your own workbook.");
+      message(gettext("This file holds answers from someone else’s workbook, so it was not loaded. " +
+        "Choose the file you downloaded from your own workbook."));
       return;
     }
     var loaded = 0, kept = 0;
@@ -436,9 +537,12 @@
     });
     drawAll();
     refreshCounts();
-    var text = "Loaded " + loaded + " answer" + (loaded === 1 ? "" : "s") + " from the file.";
-    if (kept) text += " " + kept + " answer" + (kept === 1 ? " here was" : "s here were") +
-      " newer and stayed as they were.";
+    var text = ngettext("Loaded %(num)s answer from the file.", "Loaded %(num)s answers from the file.",
+      loaded);
+    if (kept) {
+      text += " " + ngettext("%(num)s answer here was newer and stayed as it was.",
+        "%(num)s answers here were newer and stayed as they were.", kept);
+    }
     message(text);
   }
 
@@ -457,14 +561,14 @@
         if (!file) return;
         message("");
         if (file.size > MAX_FILE) {
-          message("This file is larger than an answers file can be (5 MB), so it was not loaded.");
+          message(gettext("This file is larger than an answers file can be (5 MB), so it was not loaded."));
         } else {
           var reader = new FileReader();
           reader.onload = function () {
             load(String(reader.result));
           };
           reader.onerror = function () {
-            message("The file could not be read, so nothing was loaded.");
+            message(gettext("The file could not be read, so nothing was loaded."));
           };
           reader.readAsText(file);
         }
@@ -474,11 +578,11 @@
     if (storageFailed) {
       showWarning();
     } else if (location.protocol === "file:" && /Firefox\//.test(navigator.userAgent)) {
-      showWarning(
+      showWarning(gettext(
         "Firefox may keep the answers of each page apart when the workbook is opened from a " +
         "file. Download your answers from each page you work on, or open the workbook from " +
         "its web address."
-      );
+      ));
     }
   }
 
