@@ -189,6 +189,57 @@ def test_ctrl_c_mid_build_exits_130_and_leaves_the_previous_output(
     assert still_running(build.pid) == []  # no worker left behind
 
 
+LATE = """\
+import os, signal, sys, time
+from workbook.build import publish
+original, late = publish.put, sys.argv[1]
+def put(batch, staged):
+    result = original(batch, staged)
+    if result.status == "built" and staged.cid == late:
+        os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl+C after the swap, before the report
+        time.sleep(2)
+    return result
+publish.put = put
+from workbook.cli import main
+sys.argv = ["workbook", "-v", "build", "--no-pdf", "--today", "2026-11-02", "--jobs", "2"]
+main()
+"""
+
+
+@pytest.mark.parametrize("jobs_at_once", ["pool", "here"])
+def test_ctrl_c_between_a_swap_and_its_report_still_reports_that_client(
+    make_project, cli, jobs_at_once: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A folder swapped in just before Ctrl+C is said to be built, never published unsaid."""
+    files = {"clients/bo.yml": "name: Bo Second\ncoach: {name: Casey Coach}\nprogramme: mini\n"}
+    root = make_project(files)
+    assert cli(["build", "--no-pdf", "--today", "2026-11-01"], root).exit_code == 0
+    before = everything(root / "site")
+    script = LATE if jobs_at_once == "pool" else LATE.replace('"--jobs", "2"', '"--jobs", "1"')
+    with subprocess.Popen(
+        [sys.executable, "-c", script, "alex"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as build:
+        out, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert "Traceback" not in err
+    after = everything(root / "site")
+    changed = {
+        name.split("/")[0]
+        for name in set(before) | set(after)
+        if before.get(name) != after.get(name)
+    }
+    assert "alex" in changed  # its folder was swapped in before the signal ...
+    assert re.search(r"^\[\s*\d+/\d+\] built alex$", err, flags=re.M), err  # ... and it says so
+    said = set(re.findall(r"^\[\s*\d+/\d+\] built (\S+)$", err, flags=re.M))
+    assert changed <= said
+
+
 def still_running(session: int, wait: float = 10) -> list[str]:
     """Processes of a session still running after ``wait`` seconds (helpers that see their
     parent gone, such as a fork server, take a moment to end)."""

@@ -57,13 +57,22 @@ class _Rendered:
     problems: list[Problem] = field(default_factory=list)
 
 
-def build_client(batch: Batch, worker: Worker, cid: str, quick: str) -> ClientResult:
-    """Read, check, build and put in place one client; nothing it raises reaches another."""
+Put = Callable[[Batch, Staged], ClientResult]
+
+
+def build_client(
+    batch: Batch, worker: Worker, cid: str, quick: str, put: Put = publish.put
+) -> ClientResult:
+    """Read, check, build and put in place one client; nothing it raises reaches another.
+
+    ``put`` writes the staged client: an executor may wrap it so that a stop
+    (Ctrl+C) never falls between a folder swapped in and its result reported.
+    """
 
     def build() -> ClientResult:
         record = batch.cache.load(cid) if batch.write else None
         made = make_client(batch, worker, cid, quick, record, intact_tasks(batch, record))
-        return made if isinstance(made, ClientResult) else publish.put(batch, made)
+        return made if isinstance(made, ClientResult) else put(batch, made)
 
     return guarded(batch, cid, build)
 

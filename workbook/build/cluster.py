@@ -24,6 +24,7 @@ from typing import Any
 from workbook.build import publish, quick, remote
 from workbook.build.batch import Batch, ClientResult, Staged
 from workbook.build.client import guarded, intact_tasks
+from workbook.build.executor import HeldInterrupt
 from workbook.errors import Problem, SourceLocation, UsageProblem
 
 # distributed is an optional extra, imported when a scheduler is named: its objects are Any here
@@ -120,6 +121,7 @@ class _Run:
         self.client = client
         self.batch = batch
         self.tag = uuid.uuid4().hex[:12]
+        self.held = HeldInterrupt()
         project = batch.project
         shared = remote.shared_files(project)
         common = remote.Common(
@@ -178,7 +180,10 @@ class _Run:
                     running[cid], cids[again.key] = again, cid
                     pending.add(again)
                     continue
-                on_result(self._put(made, notes.pop(cid, [])))
+                try:  # a Ctrl+C from a swap to its report waits for the report
+                    on_result(self._put(made, notes.pop(cid, [])))
+                finally:
+                    self.held.end()
         except BaseException:  # Ctrl+C or a refusal: nothing more runs on the cluster
             with contextlib.suppress(Exception):
                 self.client.cancel(list(running.values()), force=True)
@@ -210,6 +215,7 @@ class _Run:
             result = made
         else:
             staged: Staged = made
+            self.held.start()
             result = guarded(self.batch, staged.cid, lambda: publish.put(self.batch, staged))
         if notes:
             result = dataclasses.replace(result, notes=(*notes, *result.notes))
