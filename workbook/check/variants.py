@@ -15,8 +15,7 @@ from workbook.render import markdown
 
 def _fields(exercise: Exercise) -> list[Field]:
     """The fields an exercise states before any client's Jinja runs."""
-    _, report = markdown.parse(exercise.body, exercise.path, exercise.id, static=True)
-    return list(report.fields)
+    return list(markdown.static_report(exercise.body, exercise.path, exercise.id).fields)
 
 
 def variant_problems(base: Exercise, variant: Exercise) -> list[Problem]:

@@ -58,8 +58,14 @@ class CatalogProblem(Exception):
 
 def shipped_languages() -> list[str]:
     """The languages whose catalog comes with the tool."""
-    return sorted(
-        p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    return list(_shipped())
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[str, ...]:
+    """Looked up once per process: the tool's own files do not change under it."""
+    return tuple(
+        sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
     )
 
 

@@ -25,6 +25,7 @@ from workbook.render import i18n
 from workbook.render.context import RenderContext
 from workbook.render.direction import text_direction
 from workbook.render.i18n import N_
+from workbook.render.sizes import freeze
 from workbook.render.templating import plain
 
 KIND_LABELS = {
@@ -175,7 +176,8 @@ class ClientInputs:
         if name == "words":
             return words
         if name == "strings":
-            return catalogs.script_messages("workbook.js", self.job.language, self.ctx.root)
+            # the same on every page: measured and made into JSON once (render/sizes.py)
+            return freeze(catalogs.script_messages("workbook.js", self.job.language, self.ctx.root))
         return i18n.jinja_callables(words)[name]
 
     def _digest(self, name: str) -> str:

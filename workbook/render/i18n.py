@@ -55,6 +55,8 @@ def jinja_callables(words: Words) -> dict[str, Callable[..., Any]]:
         text = escape(words.ngettext(singular, plural, int(num)))
         return _fill(context, text, values)
 
+    for made in (gettext, ngettext):
+        setattr(made, "workbook_words", True)  # noqa: B010
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
@@ -135,10 +137,22 @@ def format_clock(value: Any, language: str) -> str:
 
 def format_number(value: Any, language: str) -> str:
     """A count or a score in the language's digits and separators."""
-    from babel import numbers
-
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
+    if isinstance(value, int) and -1000 < value < 1000:  # counts and scores: said on every page
+        return _small_number(value, language)
+    return _format_decimal(value, language)
+
+
+@lru_cache(maxsize=4096)
+def _small_number(value: int, language: str) -> str:
+    """A small whole number in a language, worked out by CLDR once per process."""
+    return _format_decimal(value, language)
+
+
+def _format_decimal(value: int | float, language: str) -> str:
+    from babel import numbers
+
     try:
         return str(numbers.format_decimal(value, locale=locale_of(language)))
     except (decimal.InvalidOperation, OverflowError, ValueError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +213,20 @@ def create_markdown() -> MarkdownIt:
 
 
 MD = create_markdown()
+
+
+def static_report(text: str, path: Path, exercise: str) -> ParseReport:
+    """The fields and problems of an exercise's source before any client's Jinja runs.
+
+    Asked by several whole-project checks of the same file (its own problems, how its
+    language variants match it): parsed once per process. The report is shared: read it,
+    never change it."""
+    return _static_report(text, path, exercise)
+
+
+@lru_cache(maxsize=128)
+def _static_report(text: str, path: Path, exercise: str) -> ParseReport:
+    return parse(text, path, exercise, static=True)[1]
 
 
 def parse(

@@ -163,8 +163,7 @@ class Personaliser:
         """What can be checked without a client: template syntax, names, field structure."""
         source = templating.protect_keys(exercise.body)
         problems = templating.undeclared(self.env, source, exercise.path)
-        _, report = markdown.parse(exercise.body, exercise.path, exercise.id, static=True)
-        return problems + report.problems
+        return problems + markdown.static_report(exercise.body, exercise.path, exercise.id).problems
 
     def personalise(
         self, exercise: Exercise, context: dict[str, Any]

@@ -47,6 +47,7 @@ from workbook.render.recording import RecordingContext
 from workbook.render.sizes import (
     MAX_OUTPUT,
     MAX_VALUE,
+    Frozen,
     TooBig,
     bounded_list,
     check_inputs,
@@ -187,6 +188,20 @@ def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+def _tojson(plain: Callable[..., Any]) -> Callable[..., Any]:
+    """Jinja's ``tojson``, made once for a :class:`Frozen` mapping printed on every page."""
+
+    @jinja2.pass_eval_context
+    def tojson(eval_ctx: Any, value: Any, indent: int | None = None) -> Any:
+        if isinstance(value, Frozen) and indent is None:
+            if value.json is None:
+                value.json = plain(eval_ctx, value)
+            return value.json
+        return plain(eval_ctx, value, indent)
+
+    return tojson
+
+
 def _capped_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     """Jinja's placeholder text, at most a hundred paragraphs of at most a thousand words."""
     from jinja2.utils import generate_lorem_ipsum
@@ -264,6 +279,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters.update(_capped_filters())
+        self.filters["tojson"] = _tojson(self.filters["tojson"])
         self.filters.update({name: _guarded(name, f) for name, f in self.filters.items()})
         self.globals.pop("namespace", None)  # no state carried across loop iterations
         self.globals["lipsum"] = _capped_lipsum
@@ -318,6 +334,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(__obj, "workbook_words", False) is True:
+            # the tool's own gettext and ngettext (render/i18n.py), said dozens of times a
+            # page: called with the page's context, as Jinja calls a pass_context function
+            # (they read nothing a loop or a block sets), and what they make is measured
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return check_made(__obj(__context, *args, **kwargs), "the value made")
         args = _checked_call(__obj, args)
         result = super().call(__context, __obj, *args, **kwargs)
         if not isinstance(__obj, Macro) and isinstance(result, str | bytes | list | tuple):

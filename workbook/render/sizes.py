@@ -48,6 +48,29 @@ def size(value: Any) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
 
 
+class Frozen(dict[str, Any]):
+    """A mapping made once and printed on every page (a browser script's messages).
+
+    Nothing changes it (layouts cannot: the sandbox is immutable; Python does not), so
+    its size is measured once and its JSON (``|tojson``) is made once, not on every page
+    that prints it. Make one with :func:`freeze`.
+    """
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        super().__init__(items)
+        self.size = deep_size(items)
+        self.json: Any = None  # the Markup ``|tojson`` made, once printed
+
+
+def freeze(value: Any) -> Any:
+    """``value`` made read-only all through (mappings become :class:`Frozen`, lists tuples)."""
+    if isinstance(value, dict):
+        return Frozen({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
 def deep_size(value: Any, limit: int = MAX_VALUE, memo: dict[int, int] | None = None) -> int:
     """Characters and items of ``value`` and all it holds, each shared part counted in full.
 
@@ -58,6 +81,8 @@ def deep_size(value: Any, limit: int = MAX_VALUE, memo: dict[int, int] | None = 
         return len(value)
     if not isinstance(value, list | tuple | dict):
         return 0
+    if isinstance(value, Frozen):
+        return value.size
     memo = {} if memo is None else memo
     key = id(value)
     if key in memo:
