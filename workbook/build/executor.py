@@ -11,11 +11,12 @@ result travels back and memory follows one client's output, not the firm's.
 Because a pool worker swaps its client's folder in itself, Ctrl+C could
 otherwise land between a swap and the result reaching the main process: that
 client would be published without its line saying so. Swaps therefore go
-through a gate: each worker swaps under a lock shared with the main process,
-skips the swap once a stop is asked, and posts the id of every client it
-published; on Ctrl+C the main process asks the stop, takes the lock (waiting
-for a swap under way, never for a render) and reports every posted client
-before the pool is stopped.
+through a gate: each worker writes its new folder freely, then swaps it in
+under a lock shared with the main process, skips the swap once a stop is
+asked, and posts the id of every client it published; on Ctrl+C the main
+process asks the stop, takes the lock (waiting for a swap under way, never
+for a render or a write) and reports every posted client before the pool is
+stopped.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
-from workbook.build import publish
+from workbook.build import publish, writer
 from workbook.build.client import Batch, ClientResult, Staged, Worker, build_client
 from workbook.render.bytecode import bytecode_cache
 from workbook.render.context import RenderContext
@@ -80,23 +82,47 @@ class HeldInterrupt:
             raise KeyboardInterrupt
 
 
+class _Stopped(BaseException):
+    """A swap refused because a stop was asked (not a fault of the client's build)."""
+
+
 class _Gate:
-    """The lock, stop flag and posted ids that pool workers swap folders through."""
+    """The lock, stop flag and posted ids that pool workers swap folders through.
+
+    A worker writes its client's new folder freely; the lock is taken at the first rename
+    into the published output (:class:`_GatedWriter`) and held until the client's id is
+    posted, so the main process, once it holds the lock, knows every client swapped in.
+    """
 
     def __init__(self, context: Any) -> None:
         self.lock = context.Lock()
         self.stop = context.Event()
         self.posted = context.SimpleQueue()
+        self.held = False  # in a worker: this process holds the lock
+
+    def enter(self) -> None:
+        """In a worker, before a rename into the output: take the lock, unless stopped."""
+        if self.held:
+            return
+        self.lock.acquire()
+        if self.stop.is_set():
+            self.lock.release()
+            raise _Stopped
+        self.held = True
 
     def put(self, batch: Batch, staged: Staged) -> ClientResult:
-        """In a worker: swap this client in unless a stop was asked, and post its id."""
-        with self.lock:
-            if self.stop.is_set():
-                return ClientResult(staged.cid, "skipped")
+        """In a worker: put this client in place unless a stop came first; post its id."""
+        try:
             result = publish.put(batch, staged)
-            if result.status == "built":
+            if self.held and result.status == "built":
                 self.posted.put(result.cid)
             return result
+        except _Stopped:
+            return ClientResult(staged.cid, "skipped")
+        finally:
+            if self.held:
+                self.held = False
+                self.lock.release()
 
     def drain(self) -> list[str]:
         """In the main process: the ids posted so far."""
@@ -104,6 +130,24 @@ class _Gate:
         while not self.posted.empty():
             found.append(self.posted.get())
         return found
+
+
+class _GatedWriter(writer.Writer):
+    """A worker's write layer: files written as by ``inner``, renames through the gate."""
+
+    def __init__(self, inner: writer.Writer, gate: _Gate) -> None:
+        self.inner = inner
+        self.gate = gate
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        self.inner.write_bytes(path, data)
+
+    def mkdir(self, path: Path) -> None:
+        self.inner.mkdir(path)
+
+    def rename(self, src: Path, dst: Path) -> None:
+        self.gate.enter()
+        self.inner.rename(src, dst)
 
 
 # The one per-process global of a pool worker: its batch, state and gate, set by the initializer.
@@ -114,6 +158,7 @@ def _init(batch: Batch, progress: Callable[[str], None] | None, gate: _Gate) -> 
     global _STATE
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the main process stops the pool
     batch.in_worker = True  # a pool worker renders its packs itself, not in a pool of its own
+    batch.writer = _GatedWriter(batch.writer or writer.Writer(), gate)
     _STATE = (batch, make_worker(batch, jobs=1, progress=progress), gate)
 
 

@@ -180,8 +180,10 @@ def replace_file(folder: Path, relative: str, data: bytes, writer: Writer | None
     try:
         writer.write_bytes(temp, data)
         writer.rename(temp, target)
-    except OSError as exc:
+    except BaseException as exc:
         temp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise WorkbookError(
             [
                 Problem(
