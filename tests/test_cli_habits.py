@@ -225,7 +225,7 @@ def test_ctrl_c_between_a_swap_and_its_report_still_reports_that_client(
         text=True,
         start_new_session=True,
     ) as build:
-        out, err = build.communicate(timeout=120)
+        _, err = build.communicate(timeout=120)
     assert build.returncode == 130, err
     assert "Traceback" not in err
     after = everything(root / "site")
