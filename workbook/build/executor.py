@@ -215,8 +215,8 @@ class LocalExecutor:
             try:
                 for result in pool.imap_unordered(_work, todo, chunksize=1):
                     posted.update(gate.drain())  # kept small: the workers never wait on it
+                    on_result(result)  # a Ctrl+C inside it: said again below, never unsaid
                     reported.add(result.cid)
-                    on_result(result)
             except KeyboardInterrupt:
                 gate.stop.set()
                 if gate.lock.acquire(timeout=60):  # a swap under way ends first
