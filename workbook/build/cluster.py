@@ -134,9 +134,16 @@ class _Run:
             project.root,
             batch.cache,
         )
-        # hash=True: each file's key is its content hash, so the cluster holds it once
-        self.shared = client.scatter(shared, hash=True)
-        self.common = client.scatter(common, hash=True)
+        # hash=True: each file's key is its content hash, so the cluster holds it once per
+        # worker, not once per client. broadcast=True: every worker holds a copy, since
+        # scattered data has no recipe to make it again: were it on one worker alone, losing
+        # that worker would lose every client's task with it
+        # (a list, not the mapping: a mapping's keys would name the data, and two builds of
+        # different files would share the names)
+        names = sorted(shared)
+        held = client.scatter([shared[name] for name in names], hash=True, broadcast=True)
+        self.shared = dict(zip(names, held, strict=True))
+        self.common = client.scatter(common, hash=True, broadcast=True)
 
     def submit(self, cid: str, quick_digest: str, *, send: bool) -> tuple[Future, list[str]]:
         batch = self.batch
