@@ -5,7 +5,8 @@
 Generates a firm of N clients on the example programme (executive-coaching,
 every stage released), then, in one run:
 
-* full builds from an empty output, the three tools in turn (A B C A B C …):
+* full builds into an empty output folder (a new one for every build, nothing
+  deleted while timing), the three tools in turn (A B C A B C …):
   workbook (``workbook build --no-pdf``), MkDocs (``mkdocs build`` of one
   project holding the same personalised Markdown: one page per exercise,
   stage and home; theme ``mkdocs``, search on, the nav limited to the current
@@ -357,20 +358,39 @@ def main() -> None:
 def full_builds(
     args: argparse.Namespace, tools: dict[str, tuple[list[str], Path, Path]]
 ) -> dict[str, list[float]]:
-    """Full builds from an empty output, the tools in turn (A B C A B C …), after one warm-up
-    each: bytecode and file caches are then warm for every tool alike."""
+    """Full builds into an empty output, the tools in turn (A B C A B C …), after one warm-up
+    each: bytecode and file caches are then warm for every tool alike.
+
+    Each timed build writes into a folder of its own that no build has used (workbook's cache
+    is kept per output folder, so its build starts with none), and nothing is deleted until
+    every round is over: on a disk mounted with online discard, as this machine's is, files
+    created in the seconds after a large deletion cost several times the kernel time of the
+    same files written on a quiet disk, and a build timed just after removing the previous
+    output measured that deletion as much as the tool.
+    """
     for command, cwd, _ in tools.values():
         timed(command, cwd)
     times: dict[str, list[float]] = {name: [] for name in tools}
+    fresh: list[Path] = []
     for i in range(args.rounds):
         line = []
         for name, (command, cwd, out) in tools.items():
-            shutil.rmtree(out, ignore_errors=True)
-            os.sync()  # start each build with the previous one's deletions on disk
-            times[name].append(timed(command, cwd)[0])
+            target = out.with_name(f"{out.name}-round-{i + 1}")
+            fresh.append(target)
+            os.sync()  # the previous build's files on disk before this one starts
+            times[name].append(timed(into(name, command, target), cwd)[0])
             line.append(f"{name} {times[name][-1]:.2f} s")
         print(f"  round {i + 1}: " + "; ".join(line), flush=True)
+    for target in fresh:
+        shutil.rmtree(target, ignore_errors=True)
     return times
+
+
+def into(name: str, command: list[str], target: Path) -> list[str]:
+    """The tool's command, writing into ``target`` instead of its usual output folder."""
+    if name == "workbook":
+        return [*command, "--out", str(target)]
+    return [*command[:-1], str(target)]  # mkdocs -d DIR, hugo -d DIR: the folder comes last
 
 
 def run(args: argparse.Namespace, work: Path) -> None:
@@ -534,7 +554,11 @@ tools build the same {f["pages"]} pages (one per exercise, stage and client home
 index): workbook from the firm itself ({f["html"]} HTML pages), MkDocs and Hugo from the
 same text as Markdown ({f["hugo_html"]} HTML pages from Hugo). Times are wall time of a
 fresh process, interpreter start included; medians of {f["rounds"]} rounds, the tools run in
-turn (A B C A B C …) so that each meets the same conditions.
+turn (A B C A B C …) so that each meets the same conditions. Each timed build writes into
+a folder no build has used (workbook's cache is kept per output folder, so it starts
+empty too), and the outputs are deleted only after the last round: the machine's disk is
+mounted with online discard, and files created just after a large deletion cost several
+times the kernel time, which timed the previous deletion as much as the tool.
 
 ## Machine
 
@@ -543,7 +567,7 @@ turn (A B C A B C …) so that each meets the same conditions.
 - workbook with {f["jobs"]} processes; Hugo with its default (every core); MkDocs has one
 - load average (1 min) before and after the full builds: {f["load"][0]:.1f}, {f["load"][1]:.1f}
 
-## Full build from an empty output folder
+## Full build into an empty output folder
 
 | round | workbook build --no-pdf | mkdocs build | hugo |
 |---|---|---|---|

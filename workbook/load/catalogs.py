@@ -264,12 +264,20 @@ def _merged(language: str, files: tuple[Path, ...]) -> Catalog:
 
 
 @lru_cache(maxsize=32)
-def _translations(language: str, stamp: str, root: Path | None) -> Translations:
-    files = catalog_files(language, root)
+def _catalog(language: str, stamp: str, files: tuple[Path, ...]) -> Catalog:
+    """The merged catalog, read once per process and catalogs' contents (``stamp``): the
+    words and the plural rule both come from it (a catalog is read by Babel's Python parser,
+    which costs more than a page)."""
     catalog = _merged(language, files)
     for message in list(catalog):  # fuzzy entries are drafts: English until confirmed
         if message.id and message.fuzzy:
             message.string = "" if isinstance(message.id, str) else ("",) * 2
+    return catalog
+
+
+@lru_cache(maxsize=32)
+def _translations(language: str, stamp: str, root: Path | None) -> Translations:
+    catalog = _catalog(language, stamp, catalog_files(language, root))
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -300,10 +308,9 @@ def plural_expression(language: str, root: Path | None = None) -> str:
     return _plural_expression(served, catalog_digest(served, root), files)
 
 
-@lru_cache(maxsize=32)
 def _plural_expression(language: str, stamp: str, files: tuple[Path, ...]) -> str:
-    """Read once per process and catalogs' contents (``stamp``), as the translations are."""
-    return str(_merged(language, files).plural_expr)
+    """From the same reading of the catalogs as the translations."""
+    return str(_catalog(language, stamp, files).plural_expr)
 
 
 @lru_cache(maxsize=8)
