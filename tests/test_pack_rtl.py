@@ -97,3 +97,19 @@ def test_typed_answers_keep_their_own_side_in_an_arabic_pack(site):
     assert all(str(f["/V"])[0].isascii() for f in typed)  # the example's answers are English
     assert {f.get("/Q") for f in typed} == {0}
     assert {f.get("/Q") for f in empty} == {2}
+
+
+def test_an_english_summary_in_an_arabic_pack_reads_left_to_right(site):
+    """The stage's summary has no Arabic version: on the Arabic cover it is laid out left to
+    right, as a browser lays out ``dir="auto"``, so its full stops end its sentences instead
+    of starting its lines (the layout engine does not resolve ``auto`` itself)."""
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(site / ARABIC / PACK), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    lines = [line for line in text.splitlines() if "coach" in line and line.isascii()]
+    assert lines, text
+    assert not any(line.startswith((".", ",")) for line in lines), lines
+    assert any(line.rstrip().endswith(".") for line in lines), lines
+    summary = [w for w in words(site / ARABIC / PACK, 1) if w[0] == "Agree"]
+    assert summary and summary[0][1] < 595 / 2  # it starts on the left

@@ -24,7 +24,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from workbook.render.direction import text_direction
+from workbook.render.direction import text_direction, value_direction
 
 Words = gettext_module.NullTranslations
 ENGLISH: Words = gettext_module.NullTranslations()
@@ -213,6 +213,14 @@ def written_in(tag: Any) -> Markup:
     return Markup(' lang="%s" dir="%s"') % (str(tag), text_direction(str(tag)))
 
 
+def text_dir(value: Any) -> str:
+    """``ltr`` or ``rtl`` from a text's first letter with a strong direction, as a browser
+    resolves ``dir="auto"``: the packs need it written out, because their layout engine
+    does not resolve ``auto`` (an English summary in an Arabic pack would put its full stop
+    on the wrong side); ``auto`` when the text has no such letter."""
+    return value_direction(str(value or "")) or "auto"
+
+
 def install_filters(env: Any) -> None:
     """The language-aware filters of layouts: each reads the page's ``lang``."""
 
@@ -231,4 +239,5 @@ def install_filters(env: Any) -> None:
     env.filters["bdi"] = bdi
     env.filters["page_counter"] = page_counter
     env.filters["written_in"] = written_in
+    env.filters["text_dir"] = text_dir
     env.globals.update(jinja_callables(ENGLISH))
