@@ -5,7 +5,9 @@ project adds or overrides words in ``translations/<lang>.po`` (plain gettext, as
 Poedit writes it). Both are read with Babel (``read_po``) into one in-memory
 catalog per language: the project's entries over the shipped ones, and any
 message translated in neither left in English. No compiled ``.mo`` file is kept
-anywhere, so what is served is always what the ``.po`` files say.
+beside them, so what is served is always what the ``.po`` files say; what they
+compile to is kept in the user's cache under the digest of their bytes
+(``load/kept.py``), so a run reads Babel's parser only when a catalog changed.
 
 A language is servable when a shipped or a project catalog has it; a regional
 tag (``fr-CA``) is served by its base (``fr``) when it has no catalog of its own.
@@ -16,20 +18,22 @@ from __future__ import annotations
 import gettext
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from workbook.errors import Problem, SourceLocation
+from workbook.load.kept import remembered
 from workbook.load.language import LANGUAGE_TAG, suggest_tag
 from workbook.load.sources import line_of
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 __all__ = [
     "CatalogProblem",
@@ -139,6 +143,8 @@ def _scan(path: Path) -> None:
 
 def _read(path: Path, locale: str | None) -> Catalog:
     """A ``.po`` file, strictly: a malformed one is a :class:`CatalogProblem` at its line."""
+    from babel.messages.pofile import PoFileError, read_po  # only when a catalog is parsed
+
     _scan(path)
     try:
         with path.open("rb") as handle:
@@ -260,7 +266,11 @@ def _merged(language: str, files: tuple[Path, ...]) -> Catalog:
                 # the project's entry replaces the shipped one whole instead.
                 merged.delete(message.id, message.context)
                 merged[message.id] = message
-    return merged if merged is not None else Catalog(locale=locale_of(language))
+    if merged is not None:
+        return merged
+    from babel.messages.catalog import Catalog
+
+    return Catalog(locale=locale_of(language))
 
 
 @lru_cache(maxsize=32)
@@ -276,12 +286,34 @@ def _catalog(language: str, stamp: str, files: tuple[Path, ...]) -> Catalog:
 
 
 @lru_cache(maxsize=32)
+def _compiled(language: str, stamp: str, files: tuple[Path, ...]) -> tuple[str, bytes]:
+    """The language's plural rule and ``.mo`` image, made from the merged catalog once per
+    catalogs' contents (``stamp``) and code, then read from the user's cache."""
+
+    def make() -> bytes:
+        from babel.messages.mofile import write_mo
+
+        catalog = _catalog(language, stamp, files)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        return str(catalog.plural_expr).encode() + b"\n" + buffer.getvalue()
+
+    plural, _, mo = remembered("mo", f"{_maker()}\0{language}\0{stamp}", make).partition(b"\n")
+    return plural.decode(), mo
+
+
+@lru_cache(maxsize=1)
+def _maker() -> str:
+    """What a compiled catalog depends on besides the catalogs: this code and Babel."""
+    import babel
+
+    return hashlib.sha256(Path(__file__).read_bytes() + babel.__version__.encode()).hexdigest()
+
+
+@lru_cache(maxsize=32)
 def _translations(language: str, stamp: str, root: Path | None) -> Translations:
-    catalog = _catalog(language, stamp, catalog_files(language, root))
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    result = Translations(fp=buffer, domain=DOMAIN)
+    _, mo = _compiled(language, stamp, catalog_files(language, root))
+    result = Translations(fp=io.BytesIO(mo), domain=DOMAIN)
     result.workbook_key = f"{language}:{stamp}"  # type: ignore[attr-defined]
     return result
 
@@ -310,18 +342,30 @@ def plural_expression(language: str, root: Path | None = None) -> str:
 
 def _plural_expression(language: str, stamp: str, files: tuple[Path, ...]) -> str:
     """From the same reading of the catalogs as the translations."""
-    return str(_catalog(language, stamp, files).plural_expr)
+    return _compiled(language, stamp, files)[0]
 
 
 @lru_cache(maxsize=8)
 def _script_ids(script: str) -> tuple[Any, ...]:
-    with (LOCALE / f"{DOMAIN}.pot").open("rb") as handle:
-        template = read_po(handle)
-    return tuple(
-        (m.context, m.id)
-        for m in template
-        if m.id and any(loc[0].endswith(script) for loc in m.locations)
-    )
+    """The shipped template's messages that come from ``script``: (context, id) pairs, a
+    plural's id being its (singular, plural)."""
+    pot = LOCALE / f"{DOMAIN}.pot"
+    source = hashlib.sha256(pot.read_bytes()).hexdigest()
+
+    def make() -> bytes:
+        from babel.messages.pofile import read_po
+
+        with pot.open("rb") as handle:
+            template = read_po(handle)
+        found = [
+            [m.context, list(m.id) if isinstance(m.id, tuple) else m.id]
+            for m in template
+            if m.id and any(loc[0].endswith(script) for loc in m.locations)
+        ]
+        return json.dumps(found, ensure_ascii=False).encode()
+
+    found = json.loads(remembered("ids", f"{_maker()}\0{source}\0{script}", make))
+    return tuple((context, tuple(mid) if isinstance(mid, list) else mid) for context, mid in found)
 
 
 def script_messages(script: str, language: str, root: Path | None = None) -> dict[str, Any]:
