@@ -24,15 +24,44 @@ from workbook.load.userdirs import private_folder, user_cache_home, user_key
 TAG_BYTES = 32
 
 
-@lru_cache(maxsize=4)
-def _store(home: Path) -> tuple[Path, bytes] | None:
-    """The folder and key for ``home``, or None where entries cannot be kept safely."""
+def private_store(home: Path, name: str) -> tuple[Path, bytes] | None:
+    """``home/name`` (mode 0700) and the per-user key kept in ``home``, or None where
+    entries cannot be kept safely (a folder someone else can write to, no key)."""
     base = private_folder(home)
-    folder = private_folder(home / "kept") if base is not None else None
+    folder = private_folder(home / name) if base is not None else None
     key = user_key(home) if base is not None else None
     if folder is None or key is None:
         return None
     return folder, key
+
+
+def read_sealed(path: Path, key: bytes, label: str) -> bytes | None:
+    """The payload of a sealed entry, or None when it is missing or its seal does not hold
+    (the seal covers ``label`` too, so an entry cannot be passed off under another name)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    tag, payload = raw[:TAG_BYTES], raw[TAG_BYTES:]
+    if len(tag) == TAG_BYTES and hmac.compare_digest(tag, _tag(key, label, payload)):
+        return payload
+    return None
+
+
+def write_sealed(path: Path, key: bytes, label: str, payload: bytes) -> None:
+    """Seal and write an entry atomically; a full or read-only cache only costs time."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(_tag(key, label, payload) + payload)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+@lru_cache(maxsize=4)
+def _store(home: Path) -> tuple[Path, bytes] | None:
+    return private_store(home, "kept")
 
 
 def remembered(kind: str, source: str, make: Callable[[], bytes]) -> bytes:
@@ -47,23 +76,12 @@ def remembered(kind: str, source: str, make: Callable[[], bytes]) -> bytes:
     folder, key = store
     name = hashlib.sha256(f"{kind}\0{source}".encode()).hexdigest()
     path = folder / f"{name}.{kind}"
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = b""
-    tag, payload = raw[:TAG_BYTES], raw[TAG_BYTES:]
-    if len(tag) == TAG_BYTES and hmac.compare_digest(tag, _tag(key, name, payload)):
-        return payload
-    payload = make()
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(_tag(key, name, payload) + payload)
-        os.replace(temp, path)
-    except OSError:  # a full or read-only cache only costs the next run the time
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    payload = read_sealed(path, key, name)
+    if payload is None:
+        payload = make()
+        write_sealed(path, key, name, payload)
     return payload
 
 
-def _tag(key: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+def _tag(key: bytes, label: str, payload: bytes) -> bytes:
+    return hmac.new(key, label.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()

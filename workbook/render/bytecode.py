@@ -13,20 +13,16 @@ file is ignored and replaced, never loaded.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import hmac
 import io
-import os
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
-from workbook.load.userdirs import private_folder, user_cache_home, user_key
-
-TAG_BYTES = 32
+from workbook.load.kept import private_store, read_sealed, write_sealed
+from workbook.load.userdirs import user_cache_home
 
 
 @functools.cache
@@ -54,40 +50,18 @@ class AuthenticatedCache(jinja2.BytecodeCache):
         name = hashlib.sha256(f"{code_version()}{self.salt}\0{bucket.key}".encode()).hexdigest()
         return self.folder / f"{name}.cache"
 
-    def _tag(self, bucket: Bucket, payload: bytes) -> bytes:
-        message = bucket.key.encode("utf-8") + b"\0" + payload
-        return hmac.new(self.key, message, hashlib.sha256).digest()
-
     def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            raw = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        tag, payload = raw[:TAG_BYTES], raw[TAG_BYTES:]
-        if len(tag) == TAG_BYTES and hmac.compare_digest(tag, self._tag(bucket, payload)):
+        payload = read_sealed(self._path(bucket), self.key, bucket.key)
+        if payload is not None:
             bucket.load_bytecode(io.BytesIO(payload))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         buffer = io.BytesIO()
         bucket.write_bytecode(buffer)
-        payload = buffer.getvalue()
-        target = self._path(bucket)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            temp.write_bytes(self._tag(bucket, payload) + payload)
-            os.replace(temp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        write_sealed(self._path(bucket), self.key, bucket.key, buffer.getvalue())
 
 
 def bytecode_cache() -> AuthenticatedCache | None:
     """The user's authenticated template cache, or None where one cannot be kept safely."""
-    home = private_folder(user_cache_home())
-    if home is None:
-        return None
-    folder = private_folder(home / "jinja")
-    key = user_key(home)
-    if folder is None or key is None:
-        return None
-    return AuthenticatedCache(folder, key)
+    store = private_store(user_cache_home(), "jinja")
+    return AuthenticatedCache(*store) if store is not None else None
