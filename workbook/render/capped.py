@@ -9,12 +9,10 @@ raised inside a template into a ``TemplateError`` at the template's own line.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import jinja2
@@ -25,50 +23,75 @@ MAX_SECONDS = 10.0  # to render one page
 BATCH = 16  # chunks of output joined before the page's size is checked again
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt a render that takes too long (main thread, POSIX timers; else no limit)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
-        return
+class _Clock:
+    """The page's time limit: a POSIX interval timer, and one SIGALRM handler per process.
 
-    def stop(signum: int, frame: Any) -> None:
-        raise TooBig(f"the page took longer than {seconds:g} s to render (a loop without end?)")
+    The handler is installed at the first page and left in place (installing and restoring
+    it around every page cost more than some pages); an alarm that arrives while no page
+    is rendering goes to the handler that was there before, so other users of SIGALRM
+    keep theirs.
+    """
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+    def __init__(self) -> None:
+        self.seconds = 0.0  # the limit of the page rendering now; 0 when none is
+        self.before: Any = None
+
+    def usable(self) -> bool:
+        main = threading.current_thread() is threading.main_thread()
+        return main and hasattr(signal, "setitimer")
+
+    def start(self, seconds: float) -> bool:
+        if seconds <= 0 or not self.usable():
+            return False
+        if signal.getsignal(signal.SIGALRM) is not self._ring:
+            self.before = signal.signal(signal.SIGALRM, self._ring)
+        self.seconds = seconds
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        return True
+
+    def stop(self) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        self.seconds = 0.0
+
+    def _ring(self, signum: int, frame: Any) -> None:
+        if self.seconds:
+            raise TooBig(
+                f"the page took longer than {self.seconds:g} s to render (a loop without end?)"
+            )
+        if callable(self.before):
+            self.before(signum, frame)
+
+
+_CLOCK = _Clock()
 
 
 def render_capped(template: jinja2.Template, context: dict[str, Any]) -> str:
     """Render with the output and time caps; any failure is a located ``TemplateError``."""
     parts: list[str] = []
     total = 0
+    timed = _CLOCK.start(MAX_SECONDS)
     try:
-        with _time_limit(MAX_SECONDS):
-            chunks = template.generate(context)
-            # joined a few at a time: each printed value is bounded, so the check comes
-            # soon enough, and far fewer steps run in Python
-            while batch := list(itertools.islice(chunks, BATCH)):
-                part = "".join(batch)
-                total += len(part)
-                if total > MAX_OUTPUT:
-                    raise TooBig(
-                        f"the page would be longer than {MAX_OUTPUT:,} characters — "
-                        "an output bomb, or a loop that never ends"
-                    )
-                parts.append(part)
+        chunks = template.generate(context)
+        # joined a few at a time: each printed value is bounded, so the check comes
+        # soon enough, and far fewer steps run in Python
+        while batch := list(itertools.islice(chunks, BATCH)):
+            part = "".join(batch)
+            total += len(part)
+            if total > MAX_OUTPUT:
+                raise TooBig(
+                    f"the page would be longer than {MAX_OUTPUT:,} characters — "
+                    "an output bomb, or a loop that never ends"
+                )
+            parts.append(part)
     except jinja2.TemplateError:
         raise
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
         raise _located(
             jinja2.TemplateRuntimeError(f"{type(exc).__name__}: {exc}"), exc, template
         ) from None
+    finally:
+        if timed:
+            _CLOCK.stop()
     return "".join(parts)
 
 

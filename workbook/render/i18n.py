@@ -41,11 +41,24 @@ def words_of(env: Any) -> Words:
     return words if words is not None else ENGLISH
 
 
+@lru_cache(maxsize=32)
 def jinja_callables(words: Words) -> dict[str, Callable[..., Any]]:
-    """``gettext``, ``_`` and ``ngettext`` for a layout, in new style, escaping translations."""
+    """``gettext``, ``_`` and ``ngettext`` for a layout, in new style, escaping translations.
+
+    Made once per catalog in a process: a layout says the same few dozen words on every
+    page of every client, so each message's escaped translation is kept, and a message
+    said with no values is kept filled (as markup, or as text where nothing is escaped).
+    """
+    said: dict[tuple[str, bool], str] = {}
 
     @pass_context
     def gettext(context: Context, message: str, **values: Any) -> str:
+        if not values:
+            key = (message, bool(context.eval_ctx.autoescape))
+            text = said.get(key)
+            if text is None:
+                text = said[key] = _fill(context, escape(words.gettext(message)), values)
+            return text
         text = escape(words.gettext(message))
         return _fill(context, text, values)
 

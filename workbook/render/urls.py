@@ -10,20 +10,38 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 # A relative path of plain characters (no scheme, entity, space or leading slash) is
-# inside the site whatever the attribute: most of a page's URLs. The pattern of attributes
-# skips such values by a lookahead, so only the others reach Python (a plain value holds
-# no space, so no attribute can hide inside a skipped one).
+# inside the site whatever the attribute: most of a page's URLs. The patterns skip such
+# values by a lookahead, so only the others reach Python (a plain value holds no space,
+# so no attribute can hide inside a skipped one).
 _PLAIN = r"A-Za-z0-9_.~#?=/%+\-"
+_NAMES = ("href", "src", "action", "formaction", "poster", "srcset", "data", "background")
+_NAMES += ("xlink:href",)
+_VALUE = (
+    rf"""(?:"(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}"])([^"]*)"|'(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}'])([^']*)'"""
+    rf"""|(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}\s"'=<>`])([^\s"'=<>`]+))"""
+)
+# Every attribute, found from the whitespace before its name: the general pattern.
 _ATTR = re.compile(
     # the lookahead on the names' first letters spares most spaces the whole alternation
-    r"""\s(?=[hHsSaAfFpPdDbBxX])"""
-    r"""(href|src|action|formaction|poster|srcset|data|background|xlink:href)\s*=\s*"""
-    rf"""(?:"(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}"])([^"]*)"|'(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}'])([^']*)'"""
-    rf"""|(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}\s"'=<>`])([^\s"'=<>`]+))""",
+    r"""\s(?=[hHsSaAfFpPdDbBxX])(""" + "|".join(_NAMES) + r""")\s*=\s*""" + _VALUE,
     re.IGNORECASE,
 )
+# The same attributes found from their ``=``, for a page where no ``=`` follows a space
+# (every page the shipped layouts make): a page holds far fewer ``=`` than spaces, and a
+# pattern that starts with a plain character is searched for quickly. The first lookbehind
+# (the names' last letters) spares most ``=`` the alternation.
+_EQUALS = re.compile(
+    "=(?<=[fFcCnNrRtTaAdD]=)(?:"
+    + "|".join(rf"(?<=\s{name}=)" for name in _NAMES)
+    + r")\s*"
+    + _VALUE,
+    re.IGNORECASE,
+)
+_SPACED = re.compile(r"=(?<=\s=)")
+_LONGEST_FIRST = sorted(_NAMES, key=len, reverse=True)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _STRIP = re.compile(r"[\t\n\r]")
 LINK_SCHEMES = ("https", "mailto")
@@ -53,14 +71,30 @@ def safe_source(url: str) -> bool:
 _PLAIN_RELATIVE = re.compile(r"(?![/\\])[A-Za-z0-9_.~#?=/%+-]*")
 
 
+def _attributes(page: str) -> Iterator[tuple[str, str]]:
+    """Each URL attribute of ``page`` whose value is not plainly relative: (name, value)."""
+    if _SPACED.search(page):  # ``href = "…"``: the general pattern, which allows spaces
+        for match in _ATTR.finditer(page):
+            yield match.group(1).lower(), next(g for g in match.groups()[1:] if g is not None)
+        return
+    end = 0
+    while (match := _EQUALS.search(page, end)) is not None:
+        start = match.start()
+        before = page[max(0, start - 11) : start].lower()
+        name = next(n for n in _LONGEST_FIRST if before.endswith(n))
+        if start - len(name) - 1 < end:  # its name was the last one's value (``a=b=c``):
+            end = start + 1  # not an attribute, and what follows is searched again
+            continue
+        end = match.end()
+        yield name, next(g for g in match.groups() if g is not None)
+
+
 def unsafe_urls(page: str) -> list[str]:
     """Every attribute of ``page`` whose URL breaks the rule, as ``attr="value"``."""
     bad = []
-    for match in _ATTR.finditer(page):
-        value = next(g for g in match.groups()[1:] if g is not None)
+    for attr, value in _attributes(page):
         if _PLAIN_RELATIVE.fullmatch(value):
             continue
-        attr = match.group(1).lower()
         if attr == "href":
             ok = safe_link(value)
         elif attr == "srcset":
