@@ -35,6 +35,7 @@ class _Clock:
     def __init__(self) -> None:
         self.seconds = 0.0  # the limit of the page rendering now; 0 when none is
         self.before: Any = None
+        self.handler = self._ring  # one bound method, so that it can be recognised
 
     def usable(self) -> bool:
         main = threading.current_thread() is threading.main_thread()
@@ -43,8 +44,8 @@ class _Clock:
     def start(self, seconds: float) -> bool:
         if seconds <= 0 or not self.usable():
             return False
-        if signal.getsignal(signal.SIGALRM) is not self._ring:
-            self.before = signal.signal(signal.SIGALRM, self._ring)
+        if signal.getsignal(signal.SIGALRM) is not self.handler:
+            self.before = signal.signal(signal.SIGALRM, self.handler)
         self.seconds = seconds
         signal.setitimer(signal.ITIMER_REAL, seconds)
         return True

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 # values by a lookahead, so only the others reach Python (a plain value holds no space,
 # so no attribute can hide inside a skipped one).
 _PLAIN = r"A-Za-z0-9_.~#?=/%+\-"
-_NAMES = ("href", "src", "action", "formaction", "poster", "srcset", "data", "background")
-_NAMES += ("xlink:href",)
+_NAMES: tuple[str, ...] = ("href", "src", "action", "formaction", "poster", "srcset", "data")
+_NAMES += ("background", "xlink:href")
 _VALUE = (
     rf"""(?:"(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}"])([^"]*)"|'(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}'])([^']*)'"""
     rf"""|(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}\s"'=<>`])([^\s"'=<>`]+))"""
@@ -74,8 +74,8 @@ _PLAIN_RELATIVE = re.compile(r"(?![/\\])[A-Za-z0-9_.~#?=/%+-]*")
 def _attributes(page: str) -> Iterator[tuple[str, str]]:
     """Each URL attribute of ``page`` whose value is not plainly relative: (name, value)."""
     if _SPACED.search(page):  # ``href = "…"``: the general pattern, which allows spaces
-        for match in _ATTR.finditer(page):
-            yield match.group(1).lower(), next(g for g in match.groups()[1:] if g is not None)
+        for found in _ATTR.finditer(page):
+            yield found.group(1).lower(), next(g for g in found.groups()[1:] if g is not None)
         return
     end = 0
     while (match := _EQUALS.search(page, end)) is not None:
