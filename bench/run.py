@@ -46,6 +46,13 @@ sys.path.insert(0, str(REPO))
 TODAY = "2026-11-01"
 PROGRAMME = "executive-coaching"
 EDITED_EXERCISE = "me-first"
+# What every rebuild that renders a page must import first (timed alone as the floor).
+RENDERER_IMPORTS = [
+    sys.executable,
+    "-c",
+    "import workbook.cli.building, workbook.build.run, workbook.build.client, "
+    "workbook.outputs.site",
+]
 
 
 def uses_exercise(relative: str) -> bool:
@@ -421,6 +428,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     full = median(times["workbook"])
 
     noop = [timed(wb, firm)[0] for _ in range(args.rounds)]
+    floor = [timed(RENDERER_IMPORTS, firm)[0] for _ in range(max(args.rounds, 5))]
     profile_times, profile_files = [], []
     for i in range(args.rounds):
         path = firm / "clients" / f"client-{i:03d}.yml"
@@ -458,6 +466,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         "mkdocs": median(times["mkdocs"]),
         "hugo": median(times["hugo"]),
         "noop": median(noop),
+        "floor": median(floor),
         "profile": median(profile_times),
         "exercise": median(exercise_times),
         "profile_files": len(profile_files[0]),
@@ -592,6 +601,12 @@ than Hugo — {met(vs_hugo > 1)} ({vs_hugo:.2f}×).
 | one exercise edited (`{EDITED_EXERCISE}`) | {f["exercise"]:.3f} s | {pct(f["exercise"])} \
 | {f["exercise_files"]} ({yes(f["only_exercise"])} only the pages that read it: its own, \
 its stage's, home) | only its pages |
+
+A rebuild that renders anything starts Python and imports the renderer (Jinja, markdown-it,
+PyYAML, Babel, click and workbook's own modules) before it reads a file: that alone took
+{f["floor"]:.3f} s, {pct(f["floor"])} of this full build (`python -c "import …"`, median of
+{max(f["rounds"], 5)}). A one-profile rebuild adds to it the no-op check, reading every profile and
+rendering the client's pages that read what changed.
 
 ## Encrypted rebuilds of the example project
 
