@@ -46,8 +46,8 @@ def jinja_callables(words: Words) -> dict[str, Callable[..., Any]]:
     """``gettext``, ``_`` and ``ngettext`` for a layout, in new style, escaping translations.
 
     Made once per catalog in a process: a layout says the same few dozen words on every
-    page of every client, so each message's escaped translation is kept, and a message
-    said with no values is kept filled (as markup, or as text where nothing is escaped).
+    page of every client, so a message said with no values is kept as it was filled (as
+    markup, or as text where nothing is escaped); one said with values is filled each time.
     """
     said: dict[tuple[str, bool], str] = {}
 

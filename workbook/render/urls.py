@@ -17,8 +17,10 @@ from collections.abc import Iterator
 # values by a lookahead, so only the others reach Python (a plain value holds no space,
 # so no attribute can hide inside a skipped one).
 _PLAIN = r"A-Za-z0-9_.~#?=/%+\-"
-_NAMES: tuple[str, ...] = ("href", "src", "action", "formaction", "poster", "srcset", "data")
-_NAMES += ("background", "xlink:href")
+_NAMES = (
+    *("href", "src", "action", "formaction", "poster", "srcset", "data", "background"),
+    "xlink:href",
+)
 _VALUE = (
     rf"""(?:"(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}"])([^"]*)"|'(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}'])([^']*)'"""
     rf"""|(?=[/\\]|[{_PLAIN}]*[^{_PLAIN}\s"'=<>`])([^\s"'=<>`]+))"""
@@ -42,6 +44,7 @@ _EQUALS = re.compile(
 )
 _SPACED = re.compile(r"=(?<=\s=)")
 _LONGEST_FIRST = sorted(_NAMES, key=len, reverse=True)
+_LONGEST = len(_LONGEST_FIRST[0])
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _STRIP = re.compile(r"[\t\n\r]")
 LINK_SCHEMES = ("https", "mailto")
@@ -74,13 +77,22 @@ _PLAIN_RELATIVE = re.compile(r"(?![/\\])[A-Za-z0-9_.~#?=/%+-]*")
 def _attributes(page: str) -> Iterator[tuple[str, str]]:
     """Each URL attribute of ``page`` whose value is not plainly relative: (name, value)."""
     if _SPACED.search(page):  # ``href = "…"``: the general pattern, which allows spaces
-        for found in _ATTR.finditer(page):
-            yield found.group(1).lower(), next(g for g in found.groups()[1:] if g is not None)
-        return
+        return _from_spaces(page)
+    return _from_equals(page)
+
+
+def _from_spaces(page: str) -> Iterator[tuple[str, str]]:
+    """The attributes found by the general pattern, from the space before each name."""
+    for match in _ATTR.finditer(page):
+        yield match.group(1).lower(), next(g for g in match.groups()[1:] if g is not None)
+
+
+def _from_equals(page: str) -> Iterator[tuple[str, str]]:
+    """The same attributes found from their ``=``, where no ``=`` follows a space."""
     end = 0
     while (match := _EQUALS.search(page, end)) is not None:
         start = match.start()
-        before = page[max(0, start - 11) : start].lower()
+        before = page[max(0, start - _LONGEST) : start].lower()
         name = next(n for n in _LONGEST_FIRST if before.endswith(n))
         if start - len(name) - 1 < end:  # its name was the last one's value (``a=b=c``):
             end = start + 1  # not an attribute, and what follows is searched again
